@@ -69,7 +69,7 @@ class TigerTrainConfig:
     seed:int=42
     tensorboard_logging:bool=False # log to tensorboard under <save_dir_root>/logs
     tokenizer:str="rqvae" # when no pretrained_rqvae_path: 'rqvae' (train one) or 'rqkmeans' (residual k-means, fast)
-    rqvae_epochs:int=200 # RQ-VAE training epochs for tokenizer='rqvae'
+    rqvae_epochs:int=50 # RQ-VAE training epochs for tokenizer='rqvae' (50: the RQ-VAE default, meets the health bars on Beauty)
 
     def __post_init__(self):
         if self.mixed_precision_type not in ("no", "fp16", "bf16"):
