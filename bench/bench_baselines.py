@@ -10,13 +10,7 @@ import torch
 from genrec.baselines import baseline_table
 from genrec.data import load_dataset
 from genrec.embeddings import encode_texts, item_embeddings
-
-
-def markdown(df)->str:
-    "A DataFrame of floats as a markdown table (no tabulate needed)."
-    rows = ["| model | " + " | ".join(df.columns) + " |", "|---" * (len(df.columns) + 1) + "|"]
-    rows += [f"| {i} | " + " | ".join(f"{v:.4f}" for v in r) + " |" for i, r in zip(df.index, df.to_numpy())]
-    return "\n".join(rows)
+from mdtable import frame_table  # bench/mdtable.py
 
 
 def main():
@@ -39,7 +33,7 @@ def main():
         t = time.perf_counter()
         tab = baseline_table(ds, split)
         print(f"\n## {split} (full ranking, item-level; {time.perf_counter() - t:.1f} s)\n")
-        print(markdown(tab))
+        print(frame_table(tab))
 
     if a.n_check:
         emb = item_embeddings(ds)

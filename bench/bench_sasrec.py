@@ -11,6 +11,7 @@ import torch
 from genrec.baselines import evaluate_recommender
 from genrec.data import load_dataset
 from genrec.sasrec import SASRec, SASRecConfig, length_batches, training_windows
+from mdtable import measure_table  # bench/mdtable.py
 
 
 def main():
@@ -78,9 +79,7 @@ def main():
             ("score full test split (s)", f"{eval_s:.2f} ({ds.n_users:,} users, top-20 of {ds.n_items:,})"),
             ("scored users/s", f"{ds.n_users / eval_s:,.0f}"),
             ("(untrained) test recall@10", f"{metrics['recall@10']:.4f}")]
-    w = max(len(k) for k, _ in rows)
-    print(f"| {'measure'.ljust(w)} | value |\n|{'-' * (w + 2)}|-------|")
-    for k, v in rows: print(f"| {k.ljust(w)} | {v} |")
+    print(measure_table(rows))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import torch
 
 from genrec.two_tower import (DataProcessor, TwoTowerRecommender, build_model, compute_loss, create_data_loader,
                               load_config, log_item_probability, TwoTowerTrainer)
+from mdtable import measure_table  # bench/mdtable.py
 
 
 def _value(s):
@@ -81,9 +82,7 @@ def main():
                                                          f"batches of {tc['eval_batch_size']}, seen items excluded; best of {a.repeats})"),
              ("scored users/s", f"{d.n_users / best['rec']:,.0f}"),
              ("matrix product + top-k only (s)", f"{t_mm:.2f}")]
-    w = max(len(k) for k, _ in rows)
-    print(f"| {'measure'.ljust(w)} | value |\n|{'-' * (w + 2)}|-------|")
-    for k, v in rows: print(f"| {k.ljust(w)} | {v} |")
+    print(measure_table(rows))
 
 
 if __name__ == "__main__":

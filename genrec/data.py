@@ -427,6 +427,14 @@ def _atomic_write(path, write):
     path = Path(path); tmp = path.with_name(path.name + ".tmp")
     write(tmp); os.replace(tmp, path)
 
+def _plain(x):
+    "YAML/JSON-safe copy: numpy and torch scalars to Python numbers, paths to strings, tuples to lists."
+    if isinstance(x, dict): return {str(k): _plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)): return [_plain(v) for v in x]
+    if isinstance(x, Path): return str(x)
+    if hasattr(x, "item") and getattr(x, "ndim", 0) == 0: return x.item()
+    return x
+
 def save_processed(ds:RecDataset, out_dir:str|Path, # folder to write the processed layout into
                    neg_ratio:int=4, seed:int=42)->Path:
     "Write `ds` in the processed layout (table above)."

@@ -79,7 +79,7 @@ def topk_from_scores(scores:torch.Tensor, # (B, n_items) higher is better
     "(B, k) item ids of the highest scores, excluded items masked to -inf."
     if exclude is not None:
         scores = scores.clone()
-        rows = torch.cat([torch.full((len(e),), i, dtype=torch.long) for i, e in enumerate(exclude)]) if len(exclude) else torch.empty(0, dtype=torch.long)
-        cols = torch.cat([torch.as_tensor(np.asarray(e), dtype=torch.long) for e in exclude]) if len(exclude) else torch.empty(0, dtype=torch.long)
+        rows = torch.repeat_interleave(torch.arange(len(exclude)), torch.tensor([len(e) for e in exclude], dtype=torch.long))
+        cols = torch.as_tensor(np.concatenate([np.asarray(e, dtype=np.int64) for e in exclude]) if len(exclude) else np.empty(0, np.int64))
         scores[rows.to(scores.device), cols.to(scores.device)] = float("-inf")
     return scores.topk(min(k, scores.shape[1]), dim=1).indices

@@ -17,7 +17,7 @@ from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
 from .baselines import evaluate_recommender
-from .data import RecDataset
+from .data import RecDataset, _atomic_write
 
 # %% auto #0
 __all__ = ['SASRecConfig', 'pad_right', 'CausalSelfAttention', 'MLP', 'Block', 'SASRec', 'training_windows', 'save_sasrec',
@@ -171,10 +171,9 @@ def training_windows(seqs, # per user: 1-d item array in time order (e.g. `ds.tr
 def save_sasrec(model:SASRec, path:str|Path)->Path:
     "Write `model`'s weights and config to the safetensors file `path`, atomically."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    save_file(state, str(tmp), metadata={"model": "genrec.sasrec", "config": json.dumps(asdict(model.cfg))})
-    os.replace(tmp, path)
+    meta = {"model": "genrec.sasrec", "config": json.dumps(asdict(model.cfg))}
+    _atomic_write(path, lambda p: save_file(state, str(p), metadata=meta))
     return path
 
 def load_sasrec(path:str|Path, n_items:int|None=None, # expected catalogue size (e.g. `ds.n_items`); None skips the check

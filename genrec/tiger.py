@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_tiger.ipynb #24c07ce9
 from __future__ import annotations
-import json, math, os, shutil
+import json, math, os
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 
@@ -13,6 +13,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from safetensors.torch import save_file, load_file
+
+from .data import _atomic_write
 
 # %% auto #0
 __all__ = ['PAD', 'BOS', 'N_SPECIAL', 'TigerConfig', 'RMSNorm', 'attend', 'Attention', 'MLP', 'EncoderBlock', 'DecoderBlock',
@@ -396,16 +398,12 @@ def get_attention_weights(self, history, # (B, S) item indices, -1 = padding
 Tiger.get_attention_weights = get_attention_weights
 
 # %% ../nbs/05_tiger.ipynb #20d10a4e
-def _atomic(path:Path, write):
-    tmp = path.with_name(path.name + ".tmp")
-    write(tmp); os.replace(tmp, path)
-
 def save_checkpoint(self, folder:str|Path)->Path:
     "Write `config.json` and `model.safetensors` into `folder` (atomic per file)."
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    _atomic(folder/"config.json", lambda p: p.write_text(json.dumps(asdict(self.config), indent=1)))
+    _atomic_write(folder/"config.json", lambda p: p.write_text(json.dumps(asdict(self.config), indent=1)))
     state = {k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}
-    _atomic(folder/"model.safetensors", lambda p: save_file(state, str(p)))
+    _atomic_write(folder/"model.safetensors", lambda p: save_file(state, str(p)))
     return folder
 
 @classmethod

@@ -14,7 +14,7 @@ import torch
 import yaml
 from tqdm.auto import tqdm
 
-from .data import RecDataset, SequenceExamples, collate_sequences, load_dataset
+from .data import RecDataset, SequenceExamples, collate_sequences, load_dataset, _atomic_write, _plain
 from .metrics import TopKAccumulator
 from .tiger import Tiger, TigerConfig, Trie, build_trie
 
@@ -411,14 +411,6 @@ def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset, run_dir:str|Path|None
 # %% ../nbs/08_tiger_trainer.ipynb #bd352c16
 PAPER_TIGER_BEAUTY = {"recall@5": 0.0454, "ndcg@5": 0.0321, "recall@10": 0.0648, "ndcg@10": 0.0384}
 
-def _plain(x):
-    "YAML-safe copy: numpy/torch scalars to Python numbers, paths to strings."
-    if isinstance(x, dict): return {str(k): _plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)): return [_plain(v) for v in x]
-    if isinstance(x, Path): return str(x)
-    if hasattr(x, "item") and getattr(x, "ndim", 0) == 0: return x.item()
-    return x
-
 def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step checkpoint folder or 'latest'
               stop_after_steps:int|None=None, # stop early (after a checkpoint), e.g. to fit a time limit
               progress:bool=True,
@@ -458,7 +450,7 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
                history=run.history, losses=[list(l) for l in run.losses], config=asdict(cfg), run_dir=run_dir)
     res = _plain(res)
     if acc.is_main_process:
-        tmp = run_dir/"results.yaml.tmp"; tmp.write_text(yaml.safe_dump(res, sort_keys=False)); os.replace(tmp, run_dir/"results.yaml")
+        _atomic_write(run_dir/"results.yaml", lambda p: p.write_text(yaml.safe_dump(res, sort_keys=False)))
     return res
 
 # %% ../nbs/08_tiger_trainer.ipynb #32e6950c

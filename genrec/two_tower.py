@@ -16,9 +16,9 @@ import torch.nn.functional as F
 import yaml
 from tqdm.auto import tqdm
 
-from .data import DataError, RecDataset, load_dataset, save_processed, read_processed, _atomic_write
+from .data import DataError, RecDataset, load_dataset, save_processed, read_processed, _atomic_write, _plain, _SPLIT_POS
 from .embeddings import item_embeddings, save_item_embeddings, check_embeddings
-from .metrics import TopKAccumulator
+from .metrics import TopKAccumulator, topk_from_scores
 from .baselines import baseline_table
 
 # %% auto #0
@@ -141,8 +141,6 @@ def prepare_processed(name:str, # dataset name for `genrec.data.load_dataset` ('
     return out
 
 # %% ../nbs/06_two_tower.ipynb #95e6c1e4
-_SPLIT_END = {"valid": -2, "test": -1}
-
 @dataclass
 class TwoTowerData:
     name: str  # dataset name
@@ -161,13 +159,13 @@ class TwoTowerData:
 
     def histories(self, split:str)->list:
         "What a model may see (and must not recommend) for `split`: train part for 'valid', train + valid for 'test'."
-        if split not in _SPLIT_END: raise DataError(f"split must be 'valid' or 'test', got {split!r}.")
-        return [s[:_SPLIT_END[split]] for s in self.sequences]
+        if split not in _SPLIT_POS: raise DataError(f"split must be 'valid' or 'test', got {split!r}.")
+        return [s[:_SPLIT_POS[split]] for s in self.sequences]
 
     def targets(self, split:str)->np.ndarray:
         "Held-out item of every user for 'valid' or 'test'."
-        if split not in _SPLIT_END: raise DataError(f"split must be 'valid' or 'test', got {split!r}.")
-        return np.array([s[_SPLIT_END[split]] for s in self.sequences], dtype=np.int64)
+        if split not in _SPLIT_POS: raise DataError(f"split must be 'valid' or 'test', got {split!r}.")
+        return np.array([s[_SPLIT_POS[split]] for s in self.sequences], dtype=np.int64)
 
     def item_features(self)->dict:
         "{'item_id', 'category', 'brand'}: (n_items,) LongTensors for the whole catalogue."
@@ -211,7 +209,7 @@ class TwoTowerDataset(torch.utils.data.Dataset):
             negs = [data.negatives[u][: neg_ratio * n[u]] for u in U]
             neg_pos = [np.arange(len(g)) // max(neg_ratio, 1) for g in negs]
         else:  # one held-out position per user
-            pos = lens + _SPLIT_END[split]; user = U
+            pos = lens + _SPLIT_POS[split]; user = U
             negs = [data.negatives[u][:neg_ratio] for u in U]
             neg_pos = [np.full(len(g), pos[u]) for u, g in enumerate(negs)]
         item = self.flat[self.starts[user] + pos]
@@ -548,11 +546,7 @@ class TwoTowerRecommender:
         for lo in range(0, len(user_ids), self.batch_size):
             h = histories[lo:lo + self.batch_size]
             s = self.scores(user_ids[lo:lo + self.batch_size], h)  # (b, n_items)
-            lens = torch.tensor([len(x) for x in h])
-            rows = torch.repeat_interleave(torch.arange(len(h)), lens)
-            cols = torch.as_tensor(np.concatenate([np.asarray(x, dtype=np.int64) for x in h]) if len(h) else np.empty(0, np.int64))
-            s[rows.to(s.device), cols.to(s.device)] = float("-inf")
-            out.append(s.topk(k, dim=1).indices.cpu())
+            out.append(topk_from_scores(s, k, exclude=h).cpu())
         return torch.cat(out) if out else torch.empty(0, k, dtype=torch.long)
 
 def evaluate(model:TwoTowerModel, data, # `TwoTowerData` (or a processor / dataset holding one)
@@ -570,14 +564,6 @@ def evaluate(model:TwoTowerModel, data, # `TwoTowerData` (or a processor / datas
     return acc.compute()
 
 # %% ../nbs/06_two_tower.ipynb #f632f93f
-def _plain(x):
-    "Config/result values as plain Python (paths → str, numpy → python) so yaml and weights_only can read them."
-    if isinstance(x, dict): return {str(k): _plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)): return [_plain(v) for v in x]
-    if isinstance(x, Path): return str(x)
-    if isinstance(x, np.generic): return x.item()
-    return x
-
 def save_checkpoint(path:str|Path, model:TwoTowerModel, **extra)->Path:
     "Atomically write `model_state_dict`, `model_args` and `extra` (plain values) to `path`."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
