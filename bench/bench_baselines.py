@@ -10,7 +10,7 @@ import torch
 from genrec.baselines import baseline_table
 from genrec.data import load_dataset
 from genrec.embeddings import encode_texts, item_embeddings
-from mdtable import frame_table  # bench/mdtable.py
+from common import frame_table  # bench/common.py
 
 
 def main():

@@ -11,7 +11,7 @@ import torch
 from genrec.baselines import evaluate_recommender
 from genrec.data import load_dataset
 from genrec.sasrec import SASRec, SASRecConfig, length_batches, training_windows
-from mdtable import measure_table  # bench/mdtable.py
+from common import add_runtime_args, measure_table, runtime  # bench/common.py
 
 
 def main():
@@ -27,14 +27,9 @@ def main():
     ap.add_argument("--pool", type=int, default=50, help="length_batches pool (1: plain random batches)")
     ap.add_argument("--warmup", type=int, default=5, help="untimed training steps first")
     ap.add_argument("--eval-batch-size", type=int, default=1024)
-    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch default)")
-    ap.add_argument("--device", default="cpu")
-    ap.add_argument("--seed", type=int, default=0)
+    add_runtime_args(ap)
     a = ap.parse_args()
-    if a.threads: torch.set_num_threads(a.threads)
-    torch.manual_seed(a.seed)
-    dev = torch.device(a.device)
-    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
+    dev, sync, device_label = runtime(a)
 
     ds = load_dataset(a.dataset, a.data_dir)
     cfg = SASRecConfig(n_items=ds.n_items, max_seq_len=a.max_seq_len, d_model=a.d_model, n_layers=a.n_layers,
@@ -67,7 +62,7 @@ def main():
     metrics = evaluate_recommender(model, ds, "test", (5, 10, 20), batch_size=a.eval_batch_size)
     sync(); eval_s = time.perf_counter() - t
 
-    rows = [("device", str(dev) + (f" ({torch.get_num_threads()} threads)" if dev.type == "cpu" else "")),
+    rows = [("device", device_label),
             ("dataset", f"{ds.name}: {ds.n_users:,} users, {ds.n_items:,} items"),
             ("model", f"d_model={a.d_model} n_layers={a.n_layers} n_heads={a.n_heads} max_seq_len={a.max_seq_len}"),
             ("parameters", f"{sum(p.numel() for p in model.parameters()):,}"),

@@ -12,7 +12,7 @@ import torch
 
 from genrec.two_tower import (DataProcessor, TwoTowerRecommender, build_model, compute_loss, create_data_loader,
                               load_config, log_item_probability, TwoTowerTrainer)
-from mdtable import measure_table  # bench/mdtable.py
+from common import add_runtime_args, measure_table, runtime  # bench/common.py
 
 
 def _value(s):
@@ -28,14 +28,9 @@ def main():
     ap.add_argument("--k", type=int, default=10, help="top-k of the scoring benchmark")
     ap.add_argument("--repeats", type=int, default=3, help="scoring repeats (best is reported)")
     ap.add_argument("--skip-epoch", action="store_true", help="time only the scoring")
-    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch default)")
-    ap.add_argument("--device", default="cpu")
-    ap.add_argument("--seed", type=int, default=0)
+    add_runtime_args(ap)
     a = ap.parse_args()
-    if a.threads: torch.set_num_threads(a.threads)
-    torch.manual_seed(a.seed)
-    dev = torch.device(a.device)
-    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
+    dev, sync, device_label = runtime(a)
     ov = {"data.data_path": a.data_path, "training.device": a.device, "training.progress": False,
           **{k: _value(v) for k, v in (s.split("=", 1) for s in a.set)}}
     cfg = load_config(a.config, ov)
@@ -49,7 +44,7 @@ def main():
     loader = create_data_loader(train_ds, tc["batch_size"], True, seed=a.seed)
     trainer = TwoTowerTrainer(model, loader, create_data_loader(val_ds, tc["eval_batch_size"], False), cfg)
 
-    rows = [("device", str(dev) + (f" ({torch.get_num_threads()} threads)" if dev.type == "cpu" else "")),
+    rows = [("device", device_label),
             ("dataset", f"{d.name}: {d.n_users:,} users, {d.n_items:,} items, {int(train_ds.label.sum()):,} train positives"),
             ("model", f"loss={tc['loss']} history_len={model.history_len} use_user_id={cfg['model']['use_user_id']} "
                       f"embedding_dim={cfg['model']['embedding_dim']} batch_size={tc['batch_size']}"),
