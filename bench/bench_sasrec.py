@@ -10,7 +10,7 @@ import torch
 
 from genrec.baselines import evaluate_recommender
 from genrec.data import load_dataset
-from genrec.sasrec import SASRec, SASRecConfig, length_batches, training_windows
+from genrec.sasrec import SASRec, SASRecConfig, length_batches, train_step, training_windows
 from common import add_runtime_args, measure_table, runtime  # bench/common.py
 
 
@@ -42,13 +42,8 @@ def main():
     batches = length_batches(lengths, a.batch_size, rng, pool=a.pool)  # what train_sasrec draws each epoch
     batches = batches * (1 + (a.warmup + a.steps) // len(batches))
 
-    def step(i):
-        idx = torch.from_numpy(batches[i])
-        L = int(lengths[idx].max())
-        x, y = inputs[idx, :L].to(dev), targets[idx, :L].to(dev)
-        loss = model(x, y)
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-        return len(idx), int((y >= 0).sum())
+    def step(i):  # the step train_sasrec takes, clipping included
+        return len(batches[i]), train_step(model, opt, inputs, targets, lengths, batches[i])[1]
 
     model.train()
     for i in range(a.warmup): step(i)

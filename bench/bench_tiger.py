@@ -1,15 +1,15 @@
 """TIGER speed: training examples/s and constrained-beam-search users/s at paper size on Beauty.
 
-python bench/bench_tiger.py --threads 2                       # CPU
-python bench/bench_tiger.py --device cuda --precision bf16    # GPU (full test set decode)
+python bench/bench_tiger.py --threads 2                                        # CPU
+python bench/bench_tiger.py --threads 1 --train_steps 3 --decode_users 256     # CPU, quick
+python bench/bench_tiger.py --device cuda --precision bf16                     # GPU (full test set decode)
 """
 import argparse, time, platform
 import numpy as np, torch
+from common import add_runtime_args, runtime  # bench/common.py
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1, ...")
-    p.add_argument("--threads", type=int, default=2, help="torch CPU threads")
     p.add_argument("--precision", default="no", choices=["no", "bf16", "fp16"], help="autocast dtype")
     p.add_argument("--batch_size", type=int, default=256, help="training batch")
     p.add_argument("--train_steps", type=int, default=5, help="timed training steps (after 2 warm-up steps)")
@@ -17,12 +17,12 @@ def main():
     p.add_argument("--decode_batch", type=int, default=256, help="users per decoding batch")
     p.add_argument("--beam", type=int, default=20); p.add_argument("--k", type=int, default=10)
     p.add_argument("--compile", action="store_true", help="torch.compile the model for training")
+    add_runtime_args(p)  # --threads (0: torch default), --device, --seed
     a = p.parse_args()
-    torch.set_num_threads(a.threads)
+    dev, sync, label = runtime(a)
     from genrec.data import load_dataset
     from genrec.tiger import Tiger, TigerConfig, build_trie
     from genrec.tiger_trainer import example_tensors, take_batch
-    dev = torch.device(a.device)
     ds = load_dataset("beauty")
     # a random but valid ID table of paper shape (3 codes of 256 + uniqueness): speed does not depend on which IDs
     from genrec.rqvae import add_uniqueness_level
@@ -31,7 +31,6 @@ def main():
     model = Tiger(cfg, ids).to(dev)
     dt = {"no": None, "bf16": torch.bfloat16, "fp16": torch.float16}[a.precision]
     ac = lambda: torch.autocast(dev.type, dtype=dt, enabled=dt is not None)
-    sync = (lambda: torch.cuda.synchronize()) if dev.type == "cuda" else (lambda: None)
     tr = {k: v.to(dev) for k, v in example_tensors(ds, "train", cfg.max_seq_len).items()}
     opt = torch.optim.AdamW(model.parameters(), 1e-3)
     fwd = torch.compile(model) if a.compile else model
@@ -60,7 +59,7 @@ def main():
     for lo in range(0, n, a.decode_batch): out = decode(lo, min(lo + a.decode_batch, n))
     sync(); dec_s = time.perf_counter() - t
     assert (out >= 0).all()
-    name = torch.cuda.get_device_name(dev) if dev.type == "cuda" else f"{platform.processor() or platform.machine()} CPU, {a.threads} thread(s)"
+    name = torch.cuda.get_device_name(dev) if dev.type == "cuda" else f"{platform.processor() or platform.machine()} {label}"
     print(f"\nTIGER paper size ({model.num_parameters():,} parameters), Beauty, {name}, precision {a.precision}\n")
     print("| measure | setting | value |\n|---|---|---|")
     print(f"| training throughput | batch {a.batch_size}, {a.train_steps} steps{', compiled' if a.compile else ''} | {ex_s:,.0f} examples/s |")

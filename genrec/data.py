@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #75c33a8e
 from __future__ import annotations
-import ast, gzip, hashlib, json, os, shutil, urllib.request, zipfile
+import ast, gzip, hashlib, json, os, re, shutil, urllib.request, zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+import yaml
 from tqdm.auto import tqdm
 
 # %% auto #0
@@ -19,7 +20,7 @@ __all__ = ['AMAZON_2014_URL', 'GROUPLENS_URL', 'DATASETS', 'UNK', 'DataError', '
            'cache_dir', 'locate', 'read_sequences', 'read_literal_lines', 'amazon_raw_to_p5', 'amazon_item_text',
            'RecDataset', 'load_amazon', 'load_movielens', 'load_custom', 'load_dataset', 'sample_negatives',
            'interactions_frame', 'save_processed', 'read_processed', 'SequenceExamples', 'collate_sequences',
-           'write_custom_sample', 'from_dict', 'DataConfig']
+           'write_custom_sample', 'from_dict', 'DataConfig', 'parse_value']
 
 # %% ../nbs/00_data.ipynb #4d5093ff
 class DataError(ValueError):
@@ -243,15 +244,20 @@ class RecDataset:
     def train_sequences(self): return [s[:-2] for s in self.sequences]
     def targets(self, split:str)->np.ndarray:
         "Held-out item per user for 'valid' or 'test'."
-        return np.array([s[_SPLIT_POS[split]] for s in self.sequences], dtype=np.int64)
+        return np.array([s[_split_pos(split)] for s in self.sequences], dtype=np.int64)
     def histories(self, split:str)->list:
         "What a model may see when predicting `split`: the training part for 'valid', all but the last for 'test'."
-        return [s[:_SPLIT_POS[split]] for s in self.sequences]
+        return [s[:_split_pos(split)] for s in self.sequences]
 
     def __repr__(self):
         return f"RecDataset({self.name!r}: {self.n_users:,} users, {self.n_items:,} items, {self.n_interactions:,} interactions)"
 
 _SPLIT_POS = {"valid": -2, "test": -1}
+
+def _split_pos(split):
+    if split not in _SPLIT_POS:
+        raise ValueError(f"split {split!r} is not one of {list(_SPLIT_POS)}; the training part is `train_sequences`.")
+    return _SPLIT_POS[split]
 
 # %% ../nbs/00_data.ipynb #ca3ee121
 def _finish(name, seqs, items, user_ids, source, where, timestamps=None, min_len=3):
@@ -527,12 +533,23 @@ def from_dict(cls, # a dataclass type
               d:dict|None, # values to set; missing keys keep their defaults
               source:str="config", # where `d` came from (file or section), for error messages
              ):
-    "`cls(**d)`, but an unknown key raises `DataError` naming `source`, the key and the known keys."
+    "`cls(**d)`, but an unknown key, or text where a number belongs, raises `DataError` naming `source` and the key."
     d = dict(d or {})
     known = {f.name for f in dataclasses.fields(cls)}
     if bad := sorted(set(d) - known):
         raise DataError(f"{source}: unknown key(s) {bad} for {cls.__name__}; known keys: {sorted(known)}.")
+    for f in dataclasses.fields(cls):
+        if isinstance(d.get(f.name), str) and _numeric(f.type): raise DataError(_number_as_text(source, f.name, d[f.name]))
     return cls(**d)
+
+def _numeric(t)->bool:
+    "Is the annotation `t` (a type or, under `from __future__ import annotations`, its text) a number type, not text?"
+    parts = set(re.split(r"[|\[\], ]+", t if isinstance(t, str) else getattr(t, "__name__", str(t))))
+    return bool(parts & {"int", "float"}) and "str" not in parts
+
+def _number_as_text(source, key, value)->str:
+    return (f"{source}: {key}={value!r} is text, but {key} is a number. YAML reads a float without a dot (1e-3) as "
+            f"text: write 1.0e-3 or 0.001.")
 
 @dataclass
 class DataConfig:
@@ -541,3 +558,9 @@ class DataConfig:
     max_seq_len: int = 20  # history length for sequence models
     neg_ratio: int = 4  # sampled negatives per training positive
     seed: int = 42  # seed of the negative sampler
+
+# %% ../nbs/00_data.ipynb #e5a2b3c4
+def parse_value(s:str):
+    "The Python value of a command-line `KEY=VALUE` text: JSON where it parses, else YAML."
+    try: return json.loads(s)
+    except json.JSONDecodeError: return yaml.safe_load(s)

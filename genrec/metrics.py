@@ -75,10 +75,11 @@ class TopKAccumulator:
 # %% ../nbs/02_metrics.ipynb #de142ea4
 def topk_from_scores(scores:torch.Tensor, # (B, n_items) higher is better
                      k:int, exclude:list|None=None, # per row, item ids to never return
+                     inplace:bool=False, # mask `scores` itself instead of a copy (when the caller owns it)
                     )->torch.Tensor:
     "(B, k) item ids of the highest scores, excluded items masked to -inf."
     if exclude is not None:
-        scores = scores.clone()
+        if not inplace: scores = scores.clone()
         rows = torch.repeat_interleave(torch.arange(len(exclude)), torch.tensor([len(e) for e in exclude], dtype=torch.long))
         cols = torch.as_tensor(np.concatenate([np.asarray(e, dtype=np.int64) for e in exclude]) if len(exclude) else np.empty(0, np.int64))
         scores[rows.to(scores.device), cols.to(scores.device)] = float("-inf")

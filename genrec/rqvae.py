@@ -4,8 +4,8 @@
 
 # %% ../nbs/04_rqvae.ipynb #a6a18d22
 from __future__ import annotations
-import json, math, os, tempfile
-from dataclasses import asdict, dataclass, fields, replace
+import json
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +15,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
+from .data import _atomic_write
+from .embeddings import check_embeddings
+
 # %% auto #0
 __all__ = ['TOKENIZER_FILES', 'kmeans', 'RqVaeConfig', 'ResidualQuantizer', 'RqVae', 'add_uniqueness_level', 'tokenizer_health',
-           'health_table', 'health_summary', 'save_semantic_ids', 'load_semantic_ids', 'codes_to_item', 'train_rqvae',
-           'RqKMeans', 'train_tokenizer', 'load_tokenizer', 'semantic_ids_for']
+           'health_table', 'health_summary', 'health_bars', 'save_semantic_ids', 'load_semantic_ids', 'codes_to_item',
+           'train_rqvae', 'RqKMeans', 'train_tokenizer', 'load_tokenizer']
 
 # %% ../nbs/04_rqvae.ipynb #250e11f3
 def _as_embeddings(emb, # (n_items, dim) numpy array or tensor
@@ -26,15 +29,13 @@ def _as_embeddings(emb, # (n_items, dim) numpy array or tensor
                    what:str="embeddings")->torch.Tensor:
     "`emb` as a float32 CPU tensor of shape (n, dim), with clear errors for empty, non-2-d, wrong-dim or non-finite input."
     if emb is None: raise ValueError(f"{what}: got None; pass an (n_items, dim) array of item embeddings.")
-    x = emb.detach().cpu() if torch.is_tensor(emb) else torch.as_tensor(np.asarray(emb))
-    if x.ndim != 2: raise ValueError(f"{what}: expected a 2-d (n_items, dim) array, got shape {tuple(x.shape)}.")
-    if x.shape[0] == 0: raise ValueError(f"{what}: got an empty array (0 items); there is nothing to tokenize.")
-    if input_dim is not None and x.shape[1] != input_dim:
-        raise ValueError(f"{what}: dim {x.shape[1]} does not match the model's input_dim {input_dim}; "
-                         f"use the embedding model the tokenizer was trained on, or train one with input_dim={x.shape[1]}.")
-    x = x.float()
-    if not torch.isfinite(x).all(): raise ValueError(f"{what}: contains NaN or inf values.")
-    return x
+    a = emb.detach().cpu().float().numpy() if torch.is_tensor(emb) else np.asarray(emb, dtype=np.float32)
+    a = check_embeddings(a, a.shape[0] if a.ndim else 0, source=what)  # 2-d and finite, else DataError
+    if a.shape[0] == 0: raise ValueError(f"{what}: got an empty array (0 items); there is nothing to tokenize.")
+    if input_dim is not None and a.shape[1] != input_dim:
+        raise ValueError(f"{what}: dim {a.shape[1]} does not match the model's input_dim {input_dim}; "
+                         f"use the embedding model the tokenizer was trained on, or train one with input_dim={a.shape[1]}.")
+    return torch.from_numpy(a)  # (n, dim) float32
 
 # %% ../nbs/04_rqvae.ipynb #2ce55c6e
 def _sq_dists(x:torch.Tensor, c:torch.Tensor)->torch.Tensor:
@@ -96,9 +97,9 @@ class RqVaeConfig:
 class ResidualQuantizer(nn.Module):
     "`n_levels` codebooks of `codebook_size` codes in a `dim`-d latent; nearest-code residual quantisation."
     def __init__(self, n_levels:int, codebook_size:int, dim:int, kmeans_init:bool=True, kmeans_iters:int=20,
-                 dead_code_restart:bool=True, dead_code_steps:int=50):
+                 dead_code_restart:bool=True, dead_code_steps:int=10):
         super().__init__()
-        self.n_levels, self.codebook_size, self.dim = n_levels, codebook_size, dim
+        self.n_levels, self.codebook_size = n_levels, codebook_size
         self.kmeans_init, self.kmeans_iters = kmeans_init, kmeans_iters
         self.dead_code_restart, self.dead_code_steps = dead_code_restart, dead_code_steps
         self.codebooks = nn.Parameter(torch.empty(n_levels, codebook_size, dim).uniform_(-1 / codebook_size, 1 / codebook_size))
@@ -263,17 +264,24 @@ def health_summary(h:dict)->str:
          f"largest group {h['max_collision_group']} | unique IDs: {100 * h['unique_id_rate']:.2f}%")
     return s + (f" | recon error {h['recon_error']:.4f}" if h.get("recon_error") is not None else "")
 
+def health_bars(h:dict, # a `tokenizer_health` dict
+                codebook_size:int|None=None, # codes per level (default: h["codebook_size"]); scales the usage bar
+               )->dict:
+    "{bar: (value, threshold, passed)} for the four tokenizer-health bars."
+    k = h["codebook_size"] if codebook_size is None else codebook_size
+    used, need = h["codes_used"][0], 200 * k / 256
+    return {"level-1 usage >= 200/256": (used, need, used >= need),
+            "<= 5% of items collide": (h["collision_rate"], 0.05, h["collision_rate"] <= 0.05),
+            "largest group <= 20": (h["max_collision_group"], 20, h["max_collision_group"] <= 20),
+            "100% unique IDs": (h["unique_id_rate"], 1.0, h["unique_id_rate"] == 1.0)}
+
 # %% ../nbs/04_rqvae.ipynb #bbf8a30d
 def _atomic_save_safetensors(tensors:dict, path, metadata:dict):
-    from safetensors.torch import save_file
+    "Write `tensors` (CPU, contiguous) and string `metadata` to the safetensors file `path` via a temp file and a rename."
+    from safetensors.torch import save
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"); os.close(fd)
-    try:
-        save_file({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, tmp, metadata=metadata)
-        umask = os.umask(0); os.umask(umask); os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it 0600; use normal perms
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
+    data = save({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, metadata=metadata)
+    _atomic_write(path, lambda tmp: tmp.write_bytes(data))  # Python's open: the usual umask permissions (safetensors' save_file makes 0600)
 
 def _read_safetensors(path, kind:str):
     from safetensors import safe_open
@@ -325,10 +333,10 @@ def save_semantic_ids(codes:np.ndarray, # (n_items, L) ID table; row i = item in
     df = pd.DataFrame({"item_idx": np.arange(len(codes), dtype=np.int64),
                        **{f"code_{l}": codes[:, l] for l in range(codes.shape[1])},
                        "semantic_id": ["-".join(map(str, r)) for r in codes.tolist()]})
-    for target, write in ((npy, lambda t: np.save(t, codes)), (pq, lambda t: df.to_parquet(t, index=False))):
-        tmp = target.with_name(f".{target.name}.tmp")
-        with open(tmp, "wb") as f: write(f)
-        os.replace(tmp, target)
+    def save_npy(tmp):  # through a file object: np.save(<path>) would append ".npy" to the temp name
+        with open(tmp, "wb") as f: np.save(f, codes)
+    _atomic_write(npy, save_npy)
+    _atomic_write(pq, lambda tmp: df.to_parquet(tmp, index=False))
     return npy, pq
 
 def load_semantic_ids(path, # <stem>, <stem>.npy or <stem>.parquet
@@ -365,13 +373,12 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
                 progress:bool=True, # show a tqdm bar
                )->tuple[RqVae, dict]:
     "Train an RQ-VAE tokenizer on item embeddings; returns (model, history)."
-    x = _as_embeddings(embeddings)
     config = config or RqVaeConfig()
+    x = _as_embeddings(embeddings, config.input_dim)  # (n_items, dim)
     if config.input_dim is None: config = replace(config, input_dim=x.shape[1])
-    x = _as_embeddings(x, config.input_dim)
     if optimizer not in ("adamw", "adagrad"): raise ValueError(f"optimizer must be 'adamw' or 'adagrad', got {optimizer!r}.")
     dev = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    torch.manual_seed(seed); np.random.seed(seed)
+    torch.manual_seed(seed)  # model init and dead-code restarts; k-means and shuffling have their own generators
     model = RqVae(config).to(dev).train()
     opt = (torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay) if optimizer == "adamw"
            else torch.optim.Adagrad(model.parameters(), lr=lr))
@@ -379,7 +386,7 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
     eval_every = eval_every or max(1, epochs // 10)
     hist = {k: [] for k in ("loss", "recon_loss", "codebook_loss", "commit_loss", "restarts",
                             "eval_epoch", "level1_used", "collision_rate", "max_collision_group", "recon_error")}
-    xd = x.to(dev)
+    xd, codes = x.to(dev), None
     bar = tqdm(range(epochs), desc="rqvae", disable=not progress)
     for ep in bar:
         perm = torch.randperm(len(x), generator=g).to(dev)
@@ -392,18 +399,19 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
         for k in sums: hist[k].append(sums[k] / n_seen)
         hist["restarts"].append(model.quantizer.n_restarts - r0)
         if (ep + 1) % eval_every == 0 or ep == epochs - 1:
-            h = tokenizer_health(model.get_semantic_ids(x), config.codebook_size)
+            codes = model.get_semantic_ids(x)  # (n_items, n_levels), eval mode; the model is back in train mode after
+            h = tokenizer_health(codes, config.codebook_size)
             hist["eval_epoch"].append(ep + 1); hist["level1_used"].append(h["codes_used"][0])
             hist["collision_rate"].append(h["collision_rate"]); hist["max_collision_group"].append(h["max_collision_group"])
-            hist["recon_error"].append(model.reconstruction_error(x)); model.train()
+            hist["recon_error"].append(model.reconstruction_error(x))
             bar.set_postfix(loss=f"{hist['loss'][-1]:.4f}", used1=h["codes_used"][0], coll=f"{h['collision_rate']:.3f}")
-    model.eval()
-    model.semantic_ids = add_uniqueness_level(model.get_semantic_ids(x))
+    model.eval()  # the last epoch is always evaluated, so `codes` are the final model's (None only when epochs=0)
+    model.semantic_ids = add_uniqueness_level(model.get_semantic_ids(x) if codes is None else codes)
     if out_dir is not None:
         out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
         model.save(out/"rqvae.safetensors")
         save_semantic_ids(model.semantic_ids, out/"semantic_ids")
-        (out/"history.json").write_text(json.dumps(hist))
+        _atomic_write(out/"history.json", lambda p: p.write_text(json.dumps(hist)))
     return model, hist
 
 # %% ../nbs/04_rqvae.ipynb #783d4f2f
@@ -499,14 +507,14 @@ def train_tokenizer(embeddings, # (n_items, dim) item embeddings; row i = item i
         tok = RqKMeans(config.n_levels, config.codebook_size, kmeans_iters, seed, config.normalize_input).fit(x)
         hist = {}
     wall = time.time() - t0
-    h = tokenizer_health(tok.semantic_ids, config.codebook_size, n_levels=config.n_levels,
-                         recon_error=tok.reconstruction_error(x))
+    recon = hist["recon_error"][-1] if hist.get("recon_error") else tok.reconstruction_error(x)  # the RQ-VAE measured it on its last epoch
+    h = tokenizer_health(tok.semantic_ids, config.codebook_size, n_levels=config.n_levels, recon_error=recon)
     h.update(kind=kind, wall_s=wall)
     if out_dir is not None:
         out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
         if kind == "rqkmeans":
             tok.save(out/TOKENIZER_FILES[kind]); save_semantic_ids(tok.semantic_ids, out/"semantic_ids")
-        (out/"health.json").write_text(json.dumps(h, indent=1))
+        _atomic_write(out/"health.json", lambda p: p.write_text(json.dumps(h, indent=1)))
     return tok, hist, h
 
 def load_tokenizer(path, # a checkpoint written by `RqVae.save` / `RqKMeans.save`, or the folder `train_tokenizer` wrote
@@ -526,20 +534,3 @@ def load_tokenizer(path, # a checkpoint written by `RqVae.save` / `RqKMeans.save
     if fmt == "genrec.rqvae": return RqVae.load_from_checkpoint(p)
     if fmt == "genrec.rqkmeans": return RqKMeans.load_from_checkpoint(p)
     raise ValueError(f"{p}: not a genrec tokenizer checkpoint (format={fmt!r}; expected 'genrec.rqvae' or 'genrec.rqkmeans').")
-
-# %% ../nbs/04_rqvae.ipynb #2fee3623
-def semantic_ids_for(embeddings, # (n_items, dim) item embeddings
-                     pretrained_rqvae_path:str|Path|None=None, # an RqVae checkpoint; None = train one
-                     epochs:int=50, # training epochs when no checkpoint is given
-                     seed:int=42, # training seed
-                     out_dir:str|Path|None=None, # where a freshly trained tokenizer is written
-                     config:RqVaeConfig|None=None, # training config (default: RqVaeConfig())
-                     progress:bool=True, # tqdm bar while training
-                     tokenizer:str="rqvae", # what to train when no checkpoint is given: 'rqvae' or 'rqkmeans'
-                    )->tuple:
-    "(n_items, n_levels+1) unique semantic IDs and the tokenizer (`RqVae` or `RqKMeans`) that made them."
-    if pretrained_rqvae_path is not None:  # a checkpoint file or a folder written by train_tokenizer, either kind
-        model = load_tokenizer(pretrained_rqvae_path)
-        return add_uniqueness_level(model.get_semantic_ids(embeddings)), model
-    model, _, _ = train_tokenizer(embeddings, tokenizer, config, epochs=epochs, seed=seed, out_dir=out_dir, progress=progress)
-    return model.semantic_ids, model

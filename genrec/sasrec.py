@@ -21,7 +21,7 @@ from .data import RecDataset, _atomic_write
 
 # %% auto #0
 __all__ = ['SASRecConfig', 'pad_right', 'CausalSelfAttention', 'MLP', 'Block', 'SASRec', 'training_windows', 'save_sasrec',
-           'load_sasrec', 'length_batches', 'train_sasrec']
+           'load_sasrec', 'length_batches', 'train_step', 'train_sasrec']
 
 # %% ../nbs/07_sasrec.ipynb #fb428fd8
 @dataclass
@@ -206,6 +206,27 @@ def length_batches(lengths:np.ndarray, # (N,) length of each training window
         batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
     return [batches[i] for i in rng.permutation(len(batches))]
 
+# %% ../nbs/07_sasrec.ipynb #b8d2f3a1
+def train_step(model:SASRec, opt:torch.optim.Optimizer,
+               inputs:torch.Tensor, targets:torch.Tensor, # (N, max_seq_len) each, from `training_windows`
+               lengths:np.ndarray, # (N,) real positions of each window
+               idx:np.ndarray, # window indices of this batch
+               max_grad_norm:float=1.0, # gradient clipping norm
+              )->tuple:
+    "One AdamW step on the windows `idx`; returns (mean loss, number of target positions)."
+    dev = model.item_emb.weight.device
+    L = int(lengths[idx].max())
+    t = torch.from_numpy(idx)
+    x, y = inputs[t, :L].to(dev), targets[t, :L].to(dev)  # (B, L) each
+    loss = model(x, y)
+    if not torch.isfinite(loss):
+        raise FloatingPointError(f"loss is {loss.item()}; lower the learning rate (lr={opt.param_groups[0]['lr']}).")
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
+    opt.step()
+    return loss.item(), int((y >= 0).sum())
+
 # %% ../nbs/07_sasrec.ipynb #41959285
 def _pick_device(device):
     return torch.device(device if device is not None else ("cuda" if torch.cuda.is_available() else "cpu"))
@@ -249,16 +270,8 @@ def train_sasrec(ds:RecDataset, # the dataset; the model learns from `ds.train_s
         model.train()
         total, n_tok = 0.0, 0
         for idx in length_batches(lengths, batch_size, rng):
-            idx = torch.from_numpy(idx)
-            L = int(lengths[idx].max())
-            x, y = inputs[idx, :L].to(dev), targets[idx, :L].to(dev)  # (B, L) each
-            loss = model(x, y)
-            if not torch.isfinite(loss): raise FloatingPointError(f"epoch {epoch}: loss is {loss.item()}; lower lr={lr}.")
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            n = int((y >= 0).sum()); total += loss.item() * n; n_tok += n
+            loss, n = train_step(model, opt, inputs, targets, lengths, idx)
+            total += loss * n; n_tok += n
         row = dict(epoch=epoch, loss=total / n_tok, seconds=time.time() - t0)
         last = epoch == epochs or (max_minutes is not None and time.time() - t0 > 60 * max_minutes)
         if epoch % eval_every == 0 or last:

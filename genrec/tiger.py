@@ -4,8 +4,8 @@
 
 # %% ../nbs/05_tiger.ipynb #24c07ce9
 from __future__ import annotations
-import json, math, os
-from dataclasses import dataclass, asdict, fields
+import json, math
+from dataclasses import dataclass, asdict
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from safetensors.torch import save_file, load_file
 
-from .data import _atomic_write
+from .data import _atomic_write, from_dict
 
 # %% auto #0
 __all__ = ['PAD', 'BOS', 'N_SPECIAL', 'TigerConfig', 'RMSNorm', 'attend', 'Attention', 'MLP', 'EncoderBlock', 'DecoderBlock',
@@ -42,13 +42,6 @@ class TigerConfig:
     def __post_init__(self):
         if self.attn_dim % self.num_heads:
             raise ValueError(f"attn_dim={self.attn_dim} is not divisible by num_heads={self.num_heads}.")
-
-    @classmethod
-    def from_dict(cls, d:dict):
-        "Build from a dict, failing on keys that are not fields."
-        names = {f.name for f in fields(cls)}
-        if bad := sorted(set(d) - names): raise ValueError(f"Unknown TigerConfig key(s) {bad}; known: {sorted(names)}.")
-        return cls(**d)
 
 # %% ../nbs/05_tiger.ipynb #5ac1347f
 class RMSNorm(nn.Module):
@@ -126,10 +119,19 @@ class DecoderBlock(nn.Module):
     def forward(self, x, # (B, K, t, d) K beams of t tokens
                 cross_kv, # this layer's (k, v) of the encoder output, each (B, H, T, dh)
                 mem_mask, # (B, 1, 1, T)
-                need_weights=False):
+                need_weights=False,
+                cache:list|None=None, # this layer's self-attention [k, v] of the t0 earlier positions, each (B·K, H, t0, dh); [] before the first; extended in place
+               ):
         B, K, t, d = x.shape
         h = x.reshape(B * K, t, d)
-        a, _ = self.self_attn(self.n1(h), causal=True)
+        hn = self.n1(h)
+        kv = self.self_attn.keys_values(hn)  # each (B·K, H, t, dh)
+        if cache: kv = tuple(torch.cat([old, new], 2) for old, new in zip(cache, kv))  # (B·K, H, t0 + t, dh)
+        if cache is not None: cache[:] = kv
+        t0 = kv[0].shape[2] - t
+        # query i (absolute position t0 + i) sees keys ≤ t0 + i; one new query sees every key, so no mask at all
+        mask = None if t0 == 0 or t == 1 else torch.ones(t, t0 + t, dtype=torch.bool, device=x.device).tril(t0)
+        a, _ = self.self_attn(hn, kv=kv, mask=mask, causal=t0 == 0)
         h = h + self.drop(a)
         c, w = self.cross(self.n2(h).view(B, K * t, d), kv=cross_kv, mask=mem_mask, need_weights=need_weights)
         h = h + self.drop(c).view(B * K, t, d)
@@ -279,17 +281,24 @@ def encode(self, history, user=None, need_weights:bool=False):
 Tiger._user_bucket, Tiger.encode_tokens, Tiger.encode = _user_bucket, encode_tokens, encode
 
 # %% ../nbs/05_tiger.ipynb #5753c920
-def decode(self, tokens, # (B, K, t) decoder input tokens for K beams
+def decode(self, tokens, # (B, K, t) decoder input tokens for K beams (with `cache`: the t positions after the cached ones)
            cross_kv, # per decoder layer: (k, v) of the encoder output
-           mem_mask, need_weights:bool=False):
-    "Decoder states (B, K, t, d)."
+           mem_mask, need_weights:bool=False,
+           cache:list|None=None, # per decoder layer a self-attention [k, v] cache (start: `[[] for _ in model.decoder]`); extended in place
+          ):
+    "Decoder states (B, K, t, d) of the input positions."
+    t0 = cache[0][0].shape[2] if cache and cache[0] else 0  # positions already cached
     t = tokens.shape[-1]
-    x = self.drop(self.tok(tokens) + self.dec_pos(torch.arange(t, device=tokens.device)))
+    x = self.drop(self.tok(tokens) + self.dec_pos(torch.arange(t0, t0 + t, device=tokens.device)))
     ws = []
-    for blk, kv in zip(self.decoder, cross_kv):
-        x, w = blk(x, kv, mem_mask, need_weights)
+    for i, (blk, kv) in enumerate(zip(self.decoder, cross_kv)):
+        x, w = blk(x, kv, mem_mask, need_weights, cache=None if cache is None else cache[i])
         ws.append(w)
     return self.dec_norm(x), ws
+
+def _teacher_input(self, tgt): # (B, L) target codes
+    "Teacher-forcing decoder input (B, L): [BOS, c0, …, c_{L-2}] as token ids."
+    return torch.cat([torch.full((len(tgt), 1), BOS, dtype=torch.long, device=tgt.device), tgt[:, :-1] + self.level_offset[:-1]], 1)
 
 def cross_keys_values(self, memory): return [blk.cross.keys_values(memory) for blk in self.decoder]
 
@@ -307,44 +316,54 @@ def forward(self, history, # (B, S) item indices, -1 = padding
     "Teacher-forced logits (B, L, V) and cross-entropy loss."
     memory, mem_mask, _ = self.encode(history, user)
     tgt = self.sem_ids[torch.as_tensor(target, device=self.sem_ids.device).long()]  # (B, L)
-    B = len(tgt)
-    dec_in = torch.cat([torch.full((B, 1), BOS, dtype=torch.long, device=tgt.device),
-                        tgt[:, :-1] + self.level_offset[:-1]], 1)  # (B, L)
-    h, _ = self.decode(dec_in[:, None], self.cross_keys_values(memory), mem_mask)
+    h, _ = self.decode(self._teacher_input(tgt)[:, None], self.cross_keys_values(memory), mem_mask)
     logits = self.level_logits(h[:, 0])  # (B, L, V)
     loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1))
     return logits, loss
 
-Tiger.decode, Tiger.cross_keys_values, Tiger.level_logits, Tiger.forward = decode, cross_keys_values, level_logits, forward
+Tiger.decode, Tiger._teacher_input, Tiger.cross_keys_values, Tiger.level_logits, Tiger.forward = decode, _teacher_input, cross_keys_values, level_logits, forward
 
 # %% ../nbs/05_tiger.ipynb #1d0061f5
 @torch.no_grad()
-def _beam_search(self, history, user, trie, beam_size:int):
-    c, L, V = self.config, self.config.n_levels, self.config.num_item_embeddings
-    memory, mem_mask, _ = self.encode(history, user)
-    cross_kv = self.cross_keys_values(memory)
-    B, dev = memory.shape[0], memory.device
-    tokens = torch.full((B, 1, 1), BOS, dtype=torch.long, device=dev)  # (B, K, t)
-    scores = torch.zeros(B, 1, device=dev)  # (B, K) summed log-probabilities
-    node = torch.zeros(B, 1, dtype=torch.long, device=dev)  # (B, K) trie prefix id
-    codes = torch.zeros(B, 1, 0, dtype=torch.long, device=dev)  # (B, K, l)
-    for l in range(L):
-        h, _ = self.decode(tokens, cross_kv, mem_mask)
-        logp = self.level_logits(h[:, :, -1:], l)[:, :, 0].log_softmax(-1)  # (B, K, V)
-        cand = scores[:, :, None] + logp
-        if trie is not None:
-            nxt = trie.step(node, l)  # (B, K, V_l) prefix ids, -1 invalid
-            nxt = F.pad(nxt, (0, V - nxt.shape[-1]), value=-1) if nxt.shape[-1] < V else nxt[..., :V]
-            cand = cand.masked_fill(nxt < 0, float("-inf"))
-        K = cand.shape[1]
-        scores, idx = cand.reshape(B, K * V).topk(min(beam_size, K * V), dim=1)  # (B, K')
-        parent, code = idx // V, idx % V
-        if trie is not None: node = nxt.reshape(B, K * V).gather(1, idx)
-        take = lambda x: x.gather(1, parent[:, :, None].expand(-1, -1, x.shape[-1]))
-        codes = torch.cat([take(codes), code[:, :, None]], -1)
-        tokens = torch.cat([take(tokens), (code + self.level_offset[l])[:, :, None]], -1)
-    dead = torch.isinf(scores)
-    return codes, scores, (node.masked_fill(dead, -1) if trie is not None else None)
+def _beam_search(self, history, user, trie:Trie|None, k:int, beam_size:int|None):
+    "Codes (B, k, L), scores (B, k) and items (B, k) (None without a trie) of the best k of max(k, beam_size) beams."
+    L, V, dev = self.config.n_levels, self.config.num_item_embeddings, self.sem_ids.device
+    if trie is not None:
+        if trie.n_levels != L:
+            raise ValueError(f"trie has {trie.n_levels} levels, the model {L}; build it from model.sem_ids.")
+        if trie.device != dev: trie = trie.to(dev)
+    beam_size = max(k, beam_size or k)
+    was = self.training; self.eval()
+    try:
+        memory, mem_mask, _ = self.encode(history, user)
+        cross_kv, cache = self.cross_keys_values(memory), [[] for _ in self.decoder]
+        B = memory.shape[0]
+        tok = torch.full((B, 1, 1), BOS, dtype=torch.long, device=dev)  # (B, K, 1) each beam's newest token
+        scores = torch.zeros(B, 1, device=dev)  # (B, K) summed log-probabilities
+        node = torch.zeros(B, 1, dtype=torch.long, device=dev)  # (B, K) trie prefix id
+        codes = torch.zeros(B, 1, 0, dtype=torch.long, device=dev)  # (B, K, l)
+        for l in range(L):
+            h, _ = self.decode(tok, cross_kv, mem_mask, cache=cache)  # (B, K, 1, d); the cache now holds l + 1 positions
+            logp = self.level_logits(h, l)[:, :, 0].log_softmax(-1)  # (B, K, V)
+            cand = scores[:, :, None] + logp
+            if trie is not None:
+                nxt = trie.step(node, l)  # (B, K, V_l) prefix ids, -1 invalid
+                nxt = F.pad(nxt, (0, V - nxt.shape[-1]), value=-1) if nxt.shape[-1] < V else nxt[..., :V]
+                cand = cand.masked_fill(nxt < 0, float("-inf"))
+            K = cand.shape[1]
+            scores, idx = cand.reshape(B, K * V).topk(min(beam_size, K * V), dim=1)  # (B, K')
+            parent, code = idx // V, idx % V
+            if trie is not None: node = nxt.reshape(B, K * V).gather(1, idx)
+            codes = torch.cat([codes.gather(1, parent[:, :, None].expand(-1, -1, l)), code[:, :, None]], -1)
+            if l < L - 1:
+                tok = (code + self.level_offset[l])[:, :, None]
+                rows = (parent + K * torch.arange(B, device=dev)[:, None]).flatten()  # (B·K',) parent rows of the (B·K) cache
+                for kv in cache: kv[:] = [x[rows] for x in kv]
+    finally: self.train(was)
+    # a -inf score normally means the trie ran out (node = -1 already); a valid code whose logit overflowed to -inf
+    # (fp16) would keep its node, so report every -inf beam as -1
+    items = None if trie is None else node.masked_fill(torch.isinf(scores), -1)[:, :k]
+    return codes[:, :k], scores[:, :k], items
 
 def generate(self, history, # (B, S) item indices, -1 = padding
              user=None, # (B,) user indices
@@ -353,11 +372,8 @@ def generate(self, history, # (B, S) item indices, -1 = padding
              trie:Trie|None=None, # restrict to valid IDs; None = unconstrained
             ):
     "Beam search: semantic IDs (B, k, L) and their log-probabilities (B, k), best first."
-    beam_size = max(k, beam_size or k)
-    was = self.training; self.eval()
-    try: codes, scores, _ = self._beam_search(history, user, trie, beam_size)
-    finally: self.train(was)
-    return codes[:, :k], scores[:, :k]
+    codes, scores, _ = self._beam_search(history, user, trie, k, beam_size)
+    return codes, scores
 
 def generate_with_trie(self, history, # (B, S) item indices, -1 = padding
                        trie:Trie, # from `build_trie(model.sem_ids)`
@@ -366,14 +382,8 @@ def generate_with_trie(self, history, # (B, S) item indices, -1 = padding
                        beam_size:int|None=None, # beams kept per level (default k)
                       )->torch.Tensor:
     "(B, k) distinct item indices per user, best first; -1 where fewer than k valid IDs were reachable."
-    if trie.n_levels != self.config.n_levels:
-        raise ValueError(f"trie has {trie.n_levels} levels, the model {self.config.n_levels}; build it from model.sem_ids.")
-    if trie.device != self.sem_ids.device: trie = trie.to(self.sem_ids.device)
-    beam_size = max(k, beam_size or k)
-    was = self.training; self.eval()
-    try: _, _, items = self._beam_search(history, user, trie, beam_size)
-    finally: self.train(was)
-    return items[:, :k]
+    if trie is None: raise ValueError("generate_with_trie needs a trie (build_trie(model.sem_ids)); use generate for unconstrained IDs.")
+    return self._beam_search(history, user, trie, k, beam_size)[2]
 
 Tiger._beam_search, Tiger.generate, Tiger.generate_with_trie = _beam_search, generate, generate_with_trie
 
@@ -389,8 +399,7 @@ def get_attention_weights(self, history, # (B, S) item indices, -1 = padding
         out = dict(tokens=self.encode_tokens(history, user)[0], encoder=torch.stack(enc_w))
         if target is not None:
             tgt = self.sem_ids[torch.as_tensor(target, device=self.sem_ids.device).long()]
-            dec_in = torch.cat([torch.full((len(tgt), 1), BOS, dtype=torch.long, device=tgt.device), tgt[:, :-1] + self.level_offset[:-1]], 1)
-            _, cross_w = self.decode(dec_in[:, None], self.cross_keys_values(memory), mem_mask, need_weights=True)
+            _, cross_w = self.decode(self._teacher_input(tgt)[:, None], self.cross_keys_values(memory), mem_mask, need_weights=True)
             out["cross"] = torch.stack(cross_w)
     finally: self.train(was)
     return out
@@ -416,7 +425,7 @@ def load_from_checkpoint(cls, path:str|Path, # checkpoint folder, or its model.s
     weights = path if path.is_file() else folder/"model.safetensors"
     for f in (folder/"config.json", weights):
         if not f.exists(): raise FileNotFoundError(f"{f} not found: expected a folder written by Tiger.save_checkpoint or the TIGER trainer.")
-    config = TigerConfig.from_dict(json.loads((folder/"config.json").read_text()))
+    config = from_dict(TigerConfig, json.loads((folder/"config.json").read_text()), source=str(folder/"config.json"))
     state = load_file(str(weights), device=str(map_location))
     model = cls(config, state["sem_ids"])
     model.load_state_dict(state)

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import argparse, json, math, os, shutil, time
 from contextlib import nullcontext
-from dataclasses import dataclass, asdict, fields, replace
+from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +14,7 @@ import torch
 import yaml
 from tqdm.auto import tqdm
 
-from .data import RecDataset, SequenceExamples, collate_sequences, load_dataset, _atomic_write, _plain
+from .data import RecDataset, SequenceExamples, collate_sequences, from_dict, load_dataset, parse_value, _atomic_write, _plain
 from .metrics import TopKAccumulator
 from .tiger import Tiger, TigerConfig, Trie, build_trie
 
@@ -25,8 +25,7 @@ __all__ = ['MODEL_KEYS', 'PAPER_TIGER_BEAUTY', 'TigerTrainConfig', 'load_config'
            'train_tiger', 'item_semantic_ids', 'run_tiger', 'main']
 
 # %% ../nbs/08_tiger_trainer.ipynb #a6631f42
-MODEL_KEYS = ("embedding_dim", "attn_dim", "num_heads", "n_layers", "mlp_dim", "dropout", "max_seq_len",
-              "num_item_embeddings", "num_user_embeddings", "sem_id_dim")
+MODEL_KEYS = tuple(f.name for f in fields(TigerConfig))  # the model keys of the config are exactly TigerConfig's fields
 
 @dataclass
 class TigerTrainConfig:
@@ -83,19 +82,15 @@ class TigerTrainConfig:
 def load_config(path:str|Path|None=None, # YAML file; None = defaults
                 **overrides, # keys to change after reading the file (e.g. from papermill parameters)
                )->TigerTrainConfig:
-    "Read a TIGER YAML config; unknown keys are errors naming the key and the file."
-    known = {f.name for f in fields(TigerTrainConfig)}
+    "Read a TIGER YAML config; unknown keys (in the file or the overrides) are errors naming the key and the file."
     d = {}
     if path is not None:
         path = Path(path)
         if not path.exists(): raise FileNotFoundError(f"{path}: config file not found.")
         d = yaml.safe_load(path.read_text()) or {}
         if not isinstance(d, dict): raise ValueError(f"{path}: expected a mapping of key: value, got {type(d).__name__}.")
-        if bad := sorted(set(d) - known):
-            raise ValueError(f"{path}: unknown config key(s) {bad}. Known keys: {sorted(known)}.")
-    if bad := sorted(set(overrides) - known):
-        raise ValueError(f"unknown config override(s) {bad} (applied on top of {path}). Known keys: {sorted(known)}.")
-    return TigerTrainConfig(**{**d, **overrides})
+    source = " + ".join(([str(path)] if path is not None else []) + ([f"overrides {sorted(overrides)}"] if overrides else []))
+    return from_dict(TigerTrainConfig, {**d, **overrides}, source or "defaults")
 
 # %% ../nbs/08_tiger_trainer.ipynb #75e8214b
 def inverse_sqrt_schedule(warmup_steps:int)->callable:
@@ -117,8 +112,10 @@ def example_tensors(ds:RecDataset, split:str="train", # 'train', 'valid' or 'tes
     count = torch.diff(torch.cat([start, torch.tensor([len(user)])]))
     return dict(user=user, history=b["history"], target=b["target"], group_start=start, group_count=count)
 
-def take_batch(t:dict, idx:torch.Tensor)->dict:
-    "Rows `idx` of the example tensors, with history columns that are padding in every row dropped."
+def take_batch(t:dict, # `example_tensors` output (CPU tensors)
+               idx:torch.Tensor, # (B,) example indices
+              )->dict:
+    "Rows `idx` of the example tensors, with history columns that are padding in every row dropped: history (B, S' ≤ S)."
     h = t["history"][idx]
     keep = (h >= 0).any(0)
     first = int(keep.float().argmax()) if keep.any() else h.shape[1] - 1
@@ -144,11 +141,14 @@ def micro_batch(order:torch.Tensor, i:int, # micro-batch number within the epoch
     lo = (i * world + rank) * batch_size
     return order[lo:lo + batch_size]
 
+def _pick_users(rng:np.random.Generator, n_users:int, m:int|None)->np.ndarray|None:
+    "`m` distinct users drawn from `rng`, sorted; None (all users) when `m` is None."
+    return None if m is None else np.sort(rng.choice(n_users, min(m, n_users), replace=False))
+
 def select_users(cfg:TigerTrainConfig, n_users:int)->tuple:
     "(training users, validation users) drawn from `cfg.seed`; None means all users."
     rng = np.random.default_rng(cfg.seed)
-    pick = lambda m: None if m is None else np.sort(rng.choice(n_users, min(m, n_users), replace=False))
-    return pick(cfg.max_train_users), pick(cfg.eval_users)
+    return _pick_users(rng, n_users, cfg.max_train_users), _pick_users(rng, n_users, cfg.eval_users)
 
 # %% ../nbs/08_tiger_trainer.ipynb #d46e51ca
 @torch.no_grad()
@@ -162,7 +162,7 @@ def evaluate_tiger(model:Tiger, ds:RecDataset, split:str="valid", # 'valid' or '
     "{'recall@5': …, 'ndcg@5': …, …} of `model` on `split`, decoding with a trie-constrained beam search."
     model = accelerator.unwrap_model(model) if accelerator is not None else model
     dev = model.sem_ids.device
-    trie = (trie or build_trie(model.sem_ids, [model.config.num_item_embeddings] * model.config.n_levels)).to(dev)
+    trie = (trie or build_trie(model.sem_ids, [model.config.num_item_embeddings] * model.config.n_levels)).to(dev)  # once, not per batch
     t = examples if examples is not None else example_tensors(ds, split, model.config.max_seq_len, users)
     n, K = len(t["target"]), max(ks)
     rank, world = (accelerator.process_index, accelerator.num_processes) if accelerator is not None else (0, 1)
@@ -173,32 +173,34 @@ def evaluate_tiger(model:Tiger, ds:RecDataset, split:str="valid", # 'valid' or '
     with autocast:
         for lo in tqdm(range(0, len(mine), batch_size), disable=not progress, desc=f"decode {split}", leave=False):
             b = take_batch(t, mine[lo:lo + batch_size])
-            tops.append(model.generate_with_trie(b["history"].to(dev), trie, k=K, user=b["user"].to(dev), beam_size=max(beam_size, K)))
+            tops.append(model.generate_with_trie(b["history"].to(dev), trie, k=K, user=b["user"].to(dev), beam_size=beam_size))
     top = torch.cat(tops)
     if world > 1: top = accelerator.gather(top)  # (world · per, K), process-major like `mine`
     keep = torch.arange(world * per, device=top.device) < n
     return TopKAccumulator(ks).update(top[keep].cpu(), t["target"]).compute()
 
 # %% ../nbs/08_tiger_trainer.ipynb #f38a2397
-def _replace_dir(tmp:Path, dest:Path):
-    "Move the finished folder `tmp` to `dest`; an older `dest` is swapped out first and removed after."
-    old = dest.with_name(dest.name + ".old")
+def _write_dir(dest:str|Path, write:callable, # write(tmp) fills the folder `tmp` (which does not exist yet)
+              )->Path:
+    "Fill `<dest>.tmp/` with `write`, then move it to `dest`; an older `dest` is swapped out first and removed after."
+    dest = Path(dest); tmp, old = dest.with_name(dest.name + ".tmp"), dest.with_name(dest.name + ".old")
+    if tmp.exists(): shutil.rmtree(tmp)
+    write(tmp)
     if old.exists(): shutil.rmtree(old)
     if dest.exists(): os.replace(dest, old)
     os.replace(tmp, dest)
     if old.exists(): shutil.rmtree(old)
+    return dest
 
 def save_training_checkpoint(folder:str|Path, model:Tiger, optimizer, scheduler, state:dict, scaler=None)->Path:
     "Write model + optimiser + scheduler + RNG + `state` (step, history, …) to `folder`, atomically."
-    folder = Path(folder); tmp = folder.with_name(folder.name + ".tmp")
-    if tmp.exists(): shutil.rmtree(tmp)
-    model.save_checkpoint(tmp)
-    rng = dict(cpu=torch.get_rng_state())
-    if torch.cuda.is_available(): rng["cuda"] = torch.cuda.get_rng_state_all()
-    torch.save(dict(optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(), rng=rng,
-                    scaler=scaler.state_dict() if scaler is not None else None, **state), tmp/"trainer_state.pt")
-    _replace_dir(tmp, folder)
-    return folder
+    def write(tmp):
+        model.save_checkpoint(tmp)
+        rng = dict(cpu=torch.get_rng_state())
+        if torch.cuda.is_available(): rng["cuda"] = torch.cuda.get_rng_state_all()
+        torch.save(dict(optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(), rng=rng,
+                        scaler=scaler.state_dict() if scaler is not None else None, **state), tmp/"trainer_state.pt")
+    return _write_dir(folder, write)
 
 def load_training_state(folder:str|Path)->dict:
     "The `trainer_state.pt` of a checkpoint folder (weights_only load)."
@@ -206,10 +208,14 @@ def load_training_state(folder:str|Path)->dict:
     if not p.exists(): raise FileNotFoundError(f"{p} not found: resume_from must be a step checkpoint folder written by train_tiger.")
     return torch.load(p, weights_only=True, map_location="cpu")
 
+def _step_checkpoints(run_dir:str|Path)->list:
+    "The complete `checkpoints/step_*` folders of a run, oldest first (`.tmp`/`.old` leftovers are skipped)."
+    d = Path(run_dir)/"checkpoints"
+    return sorted(p for p in d.glob("step_*") if p.is_dir() and p.suffix == "" and (p/"trainer_state.pt").exists()) if d.exists() else []
+
 def latest_checkpoint(run_dir:str|Path)->Path|None:
     "The newest complete `checkpoints/step_*` folder of a run, or None."
-    d = Path(run_dir)/"checkpoints"
-    done = sorted(p for p in d.glob("step_*") if p.is_dir() and p.suffix == "" and (p/"trainer_state.pt").exists()) if d.exists() else []
+    done = _step_checkpoints(run_dir)
     return done[-1] if done else None
 
 # %% ../nbs/08_tiger_trainer.ipynb #02f431de
@@ -227,14 +233,14 @@ def make_accelerator(cfg:TigerTrainConfig, run_dir:str|Path|None=None):
                        project_dir=str(Path(run_dir)/"logs") if run_dir is not None else None)
 
 def _param_groups(model, weight_decay):
-    decay = [p for n, p in model.named_parameters() if p.ndim >= 2]
-    rest = [p for n, p in model.named_parameters() if p.ndim < 2]
+    decay = [p for p in model.parameters() if p.ndim >= 2]
+    rest = [p for p in model.parameters() if p.ndim < 2]
     return [dict(params=decay, weight_decay=weight_decay), dict(params=rest, weight_decay=0.0)]
 
 @dataclass
 class TigerRun:
     model:Tiger # the trained model (last weights; `best` holds the best by validation Recall@10)
-    history:list # one dict per validation: step, epoch, loss, lr, valid metrics, examples/s
+    history:list # one dict per validation: step, epoch, loss, lr and the valid metrics (recall@k, ndcg@k)
     losses:list # (step, mean training loss) every wandb_log_interval steps
     best:dict # step and validation metrics of the best checkpoint
     run_dir:Path # where checkpoints/, best/ and logs/ are
@@ -270,10 +276,9 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
 
     # data: training users (optionally a subset), validation users (optionally a subset)
     train_users, val_users = select_users(cfg, ds.n_users)
-    tr_cpu = example_tensors(ds, "train", mc.max_seq_len, train_users)
-    tr = {k: v.to(dev) for k, v in tr_cpu.items()}
+    tr = example_tensors(ds, "train", mc.max_seq_len, train_users)  # stays on the CPU; batches are cut there, then copied
     va = example_tensors(ds, "valid", mc.max_seq_len, val_users)
-    n_epoch = len(epoch_order(tr_cpu, 0, cfg.seed, cfg.subsample, cfg.augmentation))
+    n_epoch = len(epoch_order(tr, 0, cfg.seed, cfg.subsample, cfg.augmentation))
     spe = steps_per_epoch(n_epoch, cfg.batch_size, world, cfg.gradient_accumulate_every)
     if spe == 0: raise ValueError(f"an epoch has {n_epoch} examples, fewer than one optimiser step "
                                   f"({cfg.batch_size} × {world} processes × {cfg.gradient_accumulate_every}); lower batch_size.")
@@ -318,10 +323,8 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
             best = dict(step=step, **m)
             acc.wait_for_everyone()
             if main:
-                tmp = run_dir/"best.tmp"
-                if tmp.exists(): shutil.rmtree(tmp)
-                raw.save_checkpoint(tmp); (tmp/"metrics.json").write_text(json.dumps(best, indent=1))
-                _replace_dir(tmp, run_dir/"best")
+                def write(tmp): raw.save_checkpoint(tmp); (tmp/"metrics.json").write_text(json.dumps(best, indent=1))
+                _write_dir(run_dir/"best", write)
         return m
 
     model.train()
@@ -333,11 +336,11 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
     while step < total:
         epoch, s = divmod(step, spe)
         if epoch != order_epoch:
-            order = epoch_order(tr_cpu, epoch, cfg.seed, cfg.subsample, cfg.augmentation).to(dev)
+            order = epoch_order(tr, epoch, cfg.seed, cfg.subsample, cfg.augmentation)  # (n_epoch,) CPU
             order_epoch = epoch
         t0 = time.perf_counter()
         for j in range(A):
-            b = take_batch(tr, micro_batch(order, s * A + j, cfg.batch_size, rank, world))
+            b = {k: v.to(dev, non_blocking=True) for k, v in take_batch(tr, micro_batch(order, s * A + j, cfg.batch_size, rank, world)).items()}
             with (acc.no_sync(model) if j < A - 1 else nullcontext()):
                 _, loss = model(b["history"], b["target"], b["user"])
                 acc.backward(loss / A)
@@ -363,8 +366,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
         if step % save_every == 0 or step == total or stopping:
             checkpoint(run_dir/"checkpoints"/f"step_{step:07d}")
             if main:
-                old = sorted(p for p in (run_dir/"checkpoints").glob("step_*") if p.suffix == "")[:-cfg.keep_checkpoints]
-                for p in old: shutil.rmtree(p)
+                for p in _step_checkpoints(run_dir)[:-cfg.keep_checkpoints]: shutil.rmtree(p)
         if stopping: break
     bar.close()
     if acc.log_with: acc.end_training()
@@ -375,8 +377,7 @@ def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset, run_dir:str|Path|None
                       reuse:bool=False, # use an ID table an earlier (interrupted) run left in <run_dir>/tokenizer
                       progress:bool=True)->tuple[np.ndarray, str]:
     "(n_items, sem_id_dim+1) ID table for `ds` and a note saying where it came from."
-    from genrec.rqvae import (RqVae, RqVaeConfig, RqKMeans, train_rqvae, add_uniqueness_level, load_semantic_ids, load_tokenizer,
-                              save_semantic_ids)
+    from genrec.rqvae import RqVae, RqVaeConfig, add_uniqueness_level, load_semantic_ids, load_tokenizer, train_tokenizer
     tok_dir = Path(run_dir or cfg.save_dir_root)/"tokenizer"
     from genrec.embeddings import item_embeddings
     emb = lambda: item_embeddings(ds)
@@ -391,15 +392,12 @@ def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset, run_dir:str|Path|None
             ids = tok.semantic_ids if getattr(tok, "semantic_ids", None) is not None else add_uniqueness_level(tok.get_semantic_ids(emb()))
     elif reuse and (tok_dir/"semantic_ids.npy").exists():
         ids, src = load_semantic_ids(tok_dir/"semantic_ids"), f"ID table {tok_dir/'semantic_ids.npy'} (this run)"
-    elif cfg.tokenizer == "rqkmeans":
-        tok = RqKMeans(cfg.sem_id_dim, cfg.num_item_embeddings, seed=cfg.seed).fit(emb())
-        tok_dir.mkdir(parents=True, exist_ok=True); tok.save(tok_dir/"rqkmeans.safetensors")
-        ids, src = tok.semantic_ids, "residual k-means trained in this run"
-        save_semantic_ids(ids, tok_dir/"semantic_ids")
-    else:
-        tok, _ = train_rqvae(emb(), RqVaeConfig(n_levels=cfg.sem_id_dim, codebook_size=cfg.num_item_embeddings),
-                             epochs=cfg.rqvae_epochs, seed=cfg.seed, out_dir=tok_dir, progress=progress)
-        ids, src = tok.semantic_ids, f"RQ-VAE trained in this run ({cfg.rqvae_epochs} epochs)"
+    else:  # writes the checkpoint, semantic_ids.{npy,parquet} and health.json to tok_dir
+        tok, _, _ = train_tokenizer(emb(), cfg.tokenizer, RqVaeConfig(n_levels=cfg.sem_id_dim, codebook_size=cfg.num_item_embeddings),
+                                    epochs=cfg.rqvae_epochs, seed=cfg.seed, out_dir=tok_dir, progress=progress)
+        ids = tok.semantic_ids
+        src = ("residual k-means trained in this run" if cfg.tokenizer == "rqkmeans" else
+               f"RQ-VAE trained in this run ({cfg.rqvae_epochs} epochs)")
     ids = np.asarray(ids, dtype=np.int64)
     if ids.shape != (ds.n_items, cfg.sem_id_dim + 1):
         raise ValueError(f"{src}: ID table has shape {ids.shape}; expected (n_items={ds.n_items}, sem_id_dim+1={cfg.sem_id_dim + 1}).")
@@ -432,8 +430,7 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
     wall = time.perf_counter() - t0
     best = Tiger.load_from_checkpoint(run_dir/"best", map_location=acc.device) if (run_dir/"best").exists() else run.model
     best.eval()
-    users = (None if cfg.final_eval_users is None else
-             np.sort(np.random.default_rng(cfg.seed + 1).choice(ds.n_users, min(cfg.final_eval_users, ds.n_users), replace=False)))
+    users = _pick_users(np.random.default_rng(cfg.seed + 1), ds.n_users, cfg.final_eval_users)  # a draw apart from training's
     floors = dict(zip(("most-popular", "transition"), (MostPopular(ds), Transition(ds, 50))))
     metrics, base = {}, {}
     for split in ("valid", "test"):
@@ -465,7 +462,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     bad = [s for s in a.set if "=" not in s]
     if bad: p.error(f"--set expects KEY=VALUE, got {bad}")
-    cfg = load_config(a.config, **{k: yaml.safe_load(v) for k, v in (s.split("=", 1) for s in a.set)})
+    cfg = load_config(a.config, **{k: parse_value(v) for k, v in (s.split("=", 1) for s in a.set)})
     res = run_tiger(cfg, a.resume_from, a.stop_after_steps, stop_after_minutes=a.stop_after_minutes)
     print(yaml.safe_dump({k: res[k] for k in ("valid", "test", "best_step", "train_wall_s", "examples_per_s")}, sort_keys=False))
     return res

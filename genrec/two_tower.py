@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_two_tower.ipynb #625f2453
 from __future__ import annotations
-import copy, difflib, glob, math, os, random, time
+import copy, difflib, glob, math, time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,10 +16,10 @@ import torch.nn.functional as F
 import yaml
 from tqdm.auto import tqdm
 
-from .data import DataError, RecDataset, load_dataset, save_processed, read_processed, _atomic_write, _plain, _SPLIT_POS
+from .data import DataError, RecDataset, load_dataset, save_processed, read_processed, _atomic_write, _number_as_text, _plain, _SPLIT_POS
 from .embeddings import item_embeddings, save_item_embeddings, check_embeddings
-from .metrics import TopKAccumulator, topk_from_scores
-from .baselines import baseline_table
+from .metrics import topk_from_scores
+from .baselines import MostPopular, baseline_table, evaluate_recommender
 
 # %% auto #0
 __all__ = ['DEFAULT_CONFIG', 'ConfigError', 'check_config', 'load_config', 'prepare_processed', 'TwoTowerData', 'TwoTowerDataset',
@@ -85,6 +85,9 @@ def _check_section(section:str, values:dict, source:str="config"):
             raise ConfigError(f"{source}: unknown config key '{section}.{k}'"
                               + (f" (did you mean '{section}.{hint[0]}'?)" if hint else "")
                               + f". Known keys of '{section}': {', '.join(known)}.")
+        default, v = known[k], values[k]
+        if isinstance(default, (int, float)) and not isinstance(default, bool) and isinstance(v, str):
+            raise ConfigError(_number_as_text(source, f"{section}.{k}", v))
 
 def check_config(config:dict, # nested {'data': {...}, 'model': {...}, 'training': {...}}, any subset of keys
                  source:str="config", # where it came from, for error messages
@@ -104,21 +107,26 @@ def _merge(base:dict, extra:dict)->dict:
     for s, v in (extra or {}).items(): base[s].update(v or {})
     return base
 
-def load_config(path:str|Path|None=None, # YAML file with any of the sections; None: defaults only
+def _nested(values:dict|None, source:str)->dict:
+    "`{'training.num_epochs': 2}` and `{'training': {'num_epochs': 2}}` alike as checked nested sections."
+    nested = {}
+    for k, v in copy.deepcopy(values or {}).items():
+        if isinstance(v, dict) or v is None: nested.setdefault(k, {}).update(v or {})
+        elif "." in k: s, key = k.split(".", 1); nested.setdefault(s, {})[key] = v
+        else: raise ConfigError(f"{source}: {k!r} is neither a section nor 'section.key' (sections: {', '.join(DEFAULT_CONFIG)}).")
+    return check_config(nested, source)
+
+def load_config(path:str|Path|dict|None=None, # YAML file, or a dict of the same shape; None: defaults only
                 overrides:dict|None=None, # {'training.num_epochs': 2} or {'training': {'num_epochs': 2}}
                )->dict:
-    "Defaults, updated by the file at `path`, updated by `overrides`; every key checked."
+    "Defaults, updated by the file (or dict) at `path`, updated by `overrides`, key by key; every key checked."
     cfg = copy.deepcopy(DEFAULT_CONFIG)
-    if path is not None:
+    if isinstance(path, dict): _merge(cfg, _nested(path, "config"))
+    elif path is not None:
         path = Path(path)
         if not path.exists(): raise FileNotFoundError(f"config file {path} not found.")
         _merge(cfg, check_config(yaml.safe_load(path.read_text()) or {}, str(path)))
-    nested = {}
-    for k, v in (overrides or {}).items():
-        if isinstance(v, dict): nested.setdefault(k, {}).update(v)
-        elif "." in k: s, key = k.split(".", 1); nested.setdefault(s, {})[key] = v
-        else: raise ConfigError(f"override {k!r}: use 'section.key' (sections: {', '.join(DEFAULT_CONFIG)}).")
-    return _merge(cfg, check_config(nested, "overrides"))
+    return _merge(cfg, _nested(overrides, "overrides"))
 
 def _section(name:str, values:dict|None)->dict:
     "A full section: defaults updated by `values` (checked)."
@@ -157,15 +165,10 @@ class TwoTowerData:
     @property
     def n_items(self): return len(self.items)
 
-    def histories(self, split:str)->list:
-        "What a model may see (and must not recommend) for `split`: train part for 'valid', train + valid for 'test'."
-        if split not in _SPLIT_POS: raise DataError(f"split must be 'valid' or 'test', got {split!r}.")
-        return [s[:_SPLIT_POS[split]] for s in self.sequences]
-
-    def targets(self, split:str)->np.ndarray:
-        "Held-out item of every user for 'valid' or 'test'."
-        if split not in _SPLIT_POS: raise DataError(f"split must be 'valid' or 'test', got {split!r}.")
-        return np.array([s[_SPLIT_POS[split]] for s in self.sequences], dtype=np.int64)
+    # the same leave-one-out views as `RecDataset` (they read only `sequences`; a bad split name is an error)
+    histories = RecDataset.histories  # (split) -> per user: train part for 'valid', train + valid for 'test'
+    targets = RecDataset.targets  # (split) -> (n_users,) held-out item of every user
+    train_sequences = RecDataset.train_sequences  # per user: all but the last two items
 
     def item_features(self)->dict:
         "{'item_id', 'category', 'brand'}: (n_items,) LongTensors for the whole catalogue."
@@ -173,8 +176,8 @@ class TwoTowerData:
                 "brand": torch.tensor(self.items["brand_id"].to_numpy(np.int64))}
 
     def item_counts(self)->np.ndarray:
-        "(n_items,) how often each item is a training positive."
-        return np.bincount(np.concatenate([s[:-2] for s in self.sequences]), minlength=self.n_items)
+        "(n_items,) how often each item is a training positive (`genrec.baselines.MostPopular`'s counts)."
+        return MostPopular(self.to_rec_dataset()).counts
 
     def to_rec_dataset(self)->RecDataset:
         "The same users and items as a `genrec.data.RecDataset`, for `genrec.baselines`."
@@ -378,12 +381,16 @@ class TwoTowerModel(nn.Module):
     @property
     def temperature(self)->torch.Tensor: return self.log_temperature.exp()
 
-    def set_catalogue(self, item_features:dict, # (n_items,) LongTensors: item_id, category, brand
-                      text_features:torch.Tensor, # (n_items, text_feature_dim)
+    def set_catalogue(self, item_features, # a `TwoTowerData` (or a processor / dataset holding one), or a dict of (n_items,) LongTensors: item_id, category, brand
+                      text_features:torch.Tensor|None=None, # (n_items, text_feature_dim); omitted when `item_features` is data
                      ):
-        "Give the history encoder every item's features (non-persistent buffers)."
-        for k, v in item_features.items(): self.register_buffer(f"_cat_{k}", torch.as_tensor(v), persistent=False)
-        self.register_buffer("_cat_text", torch.as_tensor(text_features, dtype=torch.float32), persistent=False)
+        "Give the history encoder every item's features (non-persistent buffers, on the model's device)."
+        if not isinstance(item_features, dict):
+            data = getattr(item_features, "data", item_features)
+            item_features, text_features = data.item_features(), data.text
+        dev = self.log_temperature.device
+        for k, v in item_features.items(): self.register_buffer(f"_cat_{k}", torch.as_tensor(v, device=dev), persistent=False)
+        self.register_buffer("_cat_text", torch.as_tensor(text_features, dtype=torch.float32, device=dev), persistent=False)
         self._catalogue = list(item_features)
         return self
 
@@ -396,7 +403,7 @@ class TwoTowerModel(nn.Module):
 
     def _pooled_history(self, history:torch.Tensor)->torch.Tensor:
         "(B, N) item indices, -1 = padding → (B, embedding_dim) recency-weighted mean of their item embeddings."
-        if self._catalogue is None: raise RuntimeError("the history encoder needs model.set_catalogue(item_features, text_features) first.")
+        if self._catalogue is None: raise RuntimeError("the history encoder needs model.set_catalogue(data) first.")
         history = history[:, -self.history_len:]  # keep the most recent
         B, N = history.shape
         mask = history >= 0
@@ -439,7 +446,7 @@ def build_model(model_config:dict|None, # the `model` section of the config
     m = TwoTowerModel(processor.user_feature_dims, processor.item_feature_dims, processor.emb_dim, c["embedding_dim"],
                       c["user_mlp_hidden"], c["item_mlp_hidden"], c["dropout"], c["feature_dim"], h, c["use_user_id"],
                       c["temperature"], c["learn_temperature"])
-    return m.set_catalogue(processor.data.item_features(), torch.as_tensor(processor.data.text))
+    return m.set_catalogue(processor.data)
 
 # %% ../nbs/06_two_tower.ipynb #a304f039
 def in_batch_softmax_loss(user_emb:torch.Tensor, # (B, D) L2-normalised
@@ -495,13 +502,8 @@ class TwoTowerRecommender:
         self.split, self.batch_size = split, batch_size
         self.device = torch.device(device) if device else next(model.parameters()).device
         self._items = None
-        if model.history_len and model._catalogue is None:
-            model.set_catalogue(self.data.item_features(), torch.as_tensor(self.data.text))
+        if model.history_len and model._catalogue is None: model.set_catalogue(self.data)
         self._hist = {}
-
-    def refresh(self):
-        "Forget the cached item embeddings (call after the model changed)."
-        self._items = None; return self
 
     @torch.no_grad()
     def item_embeddings(self, chunk:int=4096)->torch.Tensor:
@@ -546,22 +548,16 @@ class TwoTowerRecommender:
         for lo in range(0, len(user_ids), self.batch_size):
             h = histories[lo:lo + self.batch_size]
             s = self.scores(user_ids[lo:lo + self.batch_size], h)  # (b, n_items)
-            out.append(topk_from_scores(s, k, exclude=h).cpu())
+            out.append(topk_from_scores(s, k, exclude=h, inplace=True).cpu())  # s is ours: mask it without a copy
         return torch.cat(out) if out else torch.empty(0, k, dtype=torch.long)
 
 def evaluate(model:TwoTowerModel, data, # `TwoTowerData` (or a processor / dataset holding one)
              split:str="test", ks=(5, 10, 20),
              users=None, # subset of user indices (default: all)
              batch_size:int=1024, progress:bool=False)->dict:
-    "Full-ranking Recall@k / NDCG@k of `model` on `split`, training items excluded."
+    "Full-ranking Recall@k / NDCG@k of `model` on `split`, training items excluded (via `evaluate_recommender`)."
     data = getattr(data, "data", data)
-    rec = TwoTowerRecommender(model, data, split, batch_size)
-    users = np.arange(data.n_users) if users is None else np.asarray(users)
-    targets, acc = data.targets(split), TopKAccumulator(ks)
-    for lo in tqdm(range(0, len(users), batch_size), disable=not progress, desc=f"eval {split}", leave=False):
-        u = users[lo:lo + batch_size]
-        acc.update(rec.recommend(u, max(ks)), torch.as_tensor(targets[u]))
-    return acc.compute()
+    return evaluate_recommender(TwoTowerRecommender(model, data, split, batch_size), data, split, ks, batch_size, users, progress)
 
 # %% ../nbs/06_two_tower.ipynb #f632f93f
 def save_checkpoint(path:str|Path, model:TwoTowerModel, **extra)->Path:
@@ -581,8 +577,7 @@ def load_two_tower(path:str|Path, data=None, # `TwoTowerData` (or processor) who
     model = TwoTowerModel(**ckpt["model_args"])
     model.load_state_dict(ckpt["model_state_dict"])
     if data is not None:
-        data = getattr(data, "data", data)
-        model.set_catalogue(data.item_features(), torch.as_tensor(data.text))
+        model.set_catalogue(data)
     return model.eval(), ckpt
 
 # %% ../nbs/06_two_tower.ipynb #ecceee69
@@ -614,7 +609,7 @@ class TwoTowerTrainer:
         self.device = _device(tc["device"])
         self.model, self.train_loader, self.val_loader = model.to(self.device), train_loader, val_loader
         self.data = train_loader.dataset.data
-        if model.history_len: model.set_catalogue(self.data.item_features(), torch.as_tensor(self.data.text)).to(self.device)
+        if model.history_len and model._catalogue is None: model.set_catalogue(self.data)  # `build_model` set it already
         if tc["loss"] == "bce" and getattr(train_loader.dataset, "neg_ratio", 1) < 1:
             raise ConfigError("training.loss 'bce' needs sampled negatives: set data.neg_ratio >= 1 (the training set has none).")
         self.log_q = log_item_probability(self.data.item_counts()).to(self.device) if tc["logq_correction"] else None
@@ -654,13 +649,13 @@ class TwoTowerTrainer:
         metrics = evaluate(self.model, self.data, "valid", users=self.val_user_ids, batch_size=self.tc["eval_batch_size"])
         return total / max(n, 1), metrics
 
-    def _save(self, epoch):
+    def _save(self, epoch:int): # 0-based index of the epoch whose weights these are
         save_checkpoint(self.checkpoint_path, self.model, config=self.config, train_losses=self.train_losses,
-                        val_losses=self.val_losses, val_metrics=self.val_metrics, epoch=epoch)
+                        val_losses=self.val_losses, val_metrics=self.val_metrics, epoch=epoch + 1)  # counted from 1, like `best_epoch`
 
     def train(self)->dict:
         "Train with early stopping; write the checkpoint, results and plot; return the results."
-        torch.manual_seed(self.tc["seed"]); np.random.seed(self.tc["seed"]); random.seed(self.tc["seed"])
+        torch.manual_seed(self.tc["seed"])  # dropout; shuffling and sampling use their own seeded generators
         best, best_epoch, best_state, wait, t0 = -1.0, -1, None, 0, time.time()
         epochs = tqdm(range(self.tc["num_epochs"]), desc="training", disable=not self.tc["progress"])
         for epoch in epochs:
@@ -703,10 +698,10 @@ class TwoTowerTrainer:
 
 # %% ../nbs/06_two_tower.ipynb #ea9660e8
 def train_two_tower(config:dict|str|Path|None=None, # a config dict, or a YAML path
-                    overrides:dict|None=None, # dotted-key overrides, e.g. {'training.num_epochs': 2}
+                    overrides:dict|None=None, # overrides merged key by key, e.g. {'training.num_epochs': 2}
                    )->tuple:
     "`(trainer, results)`: process the data, build and train the model, evaluate on test."
-    cfg = load_config(config, overrides) if not isinstance(config, dict) else load_config(None, {**config, **(overrides or {})})
+    cfg = load_config(config, overrides)
     tc = cfg["training"]
     torch.manual_seed(tc["seed"])
     processor = DataProcessor(cfg["data"])
@@ -715,7 +710,7 @@ def train_two_tower(config:dict|str|Path|None=None, # a config dict, or a YAML p
     trainer = TwoTowerTrainer(model, create_data_loader(train_ds, tc["batch_size"], True, seed=tc["seed"]),
                               create_data_loader(val_ds, tc["eval_batch_size"], False), cfg)
     trainer.processor = processor
-    results = trainer.train()
+    trainer.train()
     t = time.time(); test = trainer.evaluate("test")
     trainer.write_results(test_metrics=test, test_seconds=time.time() - t)
     return trainer, trainer.results
