@@ -371,12 +371,14 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
                 eval_every:int|None=None, # epochs between health evaluations (default: ~10 per run)
                 device:str|None=None, # 'cpu', 'cuda', ... (default: cuda if available)
                 progress:bool=True, # show a tqdm bar
+                select:str="healthy", # which evaluated epoch to keep: 'healthy' (see below) or 'last'
                )->tuple[RqVae, dict]:
     "Train an RQ-VAE tokenizer on item embeddings; returns (model, history)."
     config = config or RqVaeConfig()
     x = _as_embeddings(embeddings, config.input_dim)  # (n_items, dim)
     if config.input_dim is None: config = replace(config, input_dim=x.shape[1])
     if optimizer not in ("adamw", "adagrad"): raise ValueError(f"optimizer must be 'adamw' or 'adagrad', got {optimizer!r}.")
+    if select not in ("healthy", "last"): raise ValueError(f"select must be 'healthy' or 'last', got {select!r}.")
     dev = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     torch.manual_seed(seed)  # model init and dead-code restarts; k-means and shuffling have their own generators
     model = RqVae(config).to(dev).train()
@@ -386,7 +388,7 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
     eval_every = eval_every or max(1, epochs // 10)
     hist = {k: [] for k in ("loss", "recon_loss", "codebook_loss", "commit_loss", "restarts",
                             "eval_epoch", "level1_used", "collision_rate", "max_collision_group", "recon_error")}
-    xd, codes = x.to(dev), None
+    xd, codes, kept = x.to(dev), None, None  # kept: (score, epoch, weights, codes) of the epoch `select` prefers
     bar = tqdm(range(epochs), desc="rqvae", disable=not progress)
     for ep in bar:
         perm = torch.randperm(len(x), generator=g).to(dev)
@@ -404,8 +406,15 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
             hist["eval_epoch"].append(ep + 1); hist["level1_used"].append(h["codes_used"][0])
             hist["collision_rate"].append(h["collision_rate"]); hist["max_collision_group"].append(h["max_collision_group"])
             hist["recon_error"].append(model.reconstruction_error(x))
+            ok = all(passed for k, (_, _, passed) in health_bars(h).items() if k != "100% unique IDs")
+            score = (ok, ep + 1 if ok else -h["collision_rate"])  # healthy: the latest; else the fewest collisions
+            if select == "healthy" and (kept is None or score > kept[0]):
+                kept = (score, ep + 1, {k: v.detach().clone() for k, v in model.state_dict().items()}, codes)
             bar.set_postfix(loss=f"{hist['loss'][-1]:.4f}", used1=h["codes_used"][0], coll=f"{h['collision_rate']:.3f}")
-    model.eval()  # the last epoch is always evaluated, so `codes` are the final model's (None only when epochs=0)
+    hist["selected_epoch"] = epochs
+    if kept is not None and kept[1] != epochs:  # an earlier epoch was healthier: go back to it
+        model.load_state_dict(kept[2]); codes, hist["selected_epoch"] = kept[3], kept[1]
+    model.eval()  # the last epoch is always evaluated, so `codes` are the kept epoch's (None only when epochs=0)
     model.semantic_ids = add_uniqueness_level(model.get_semantic_ids(x) if codes is None else codes)
     if out_dir is not None:
         out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
@@ -507,9 +516,11 @@ def train_tokenizer(embeddings, # (n_items, dim) item embeddings; row i = item i
         tok = RqKMeans(config.n_levels, config.codebook_size, kmeans_iters, seed, config.normalize_input).fit(x)
         hist = {}
     wall = time.time() - t0
-    recon = hist["recon_error"][-1] if hist.get("recon_error") else tok.reconstruction_error(x)  # the RQ-VAE measured it on its last epoch
+    if hist.get("recon_error"):  # the RQ-VAE measured it on the epoch it kept
+        recon = hist["recon_error"][hist["eval_epoch"].index(hist["selected_epoch"])]
+    else: recon = tok.reconstruction_error(x)
     h = tokenizer_health(tok.semantic_ids, config.codebook_size, n_levels=config.n_levels, recon_error=recon)
-    h.update(kind=kind, wall_s=wall)
+    h.update(kind=kind, wall_s=wall, **({"selected_epoch": hist["selected_epoch"]} if "selected_epoch" in hist else {}))
     if out_dir is not None:
         out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
         if kind == "rqkmeans":

@@ -19,7 +19,7 @@ from .data import _atomic_write, from_dict
 # %% auto #0
 __all__ = ['PAD', 'BOS', 'N_SPECIAL', 'TigerConfig', 'RMSNorm', 'attend', 'Attention', 'MLP', 'EncoderBlock', 'DecoderBlock',
            'Trie', 'build_trie', 'Tiger', 'encode_tokens', 'encode', 'decode', 'cross_keys_values', 'level_logits',
-           'forward', 'generate', 'generate_with_trie', 'get_attention_weights', 'save_checkpoint',
+           'forward', 'forward_sequence', 'generate', 'generate_with_trie', 'get_attention_weights', 'save_checkpoint',
            'load_from_checkpoint']
 
 # %% ../nbs/05_tiger.ipynb #9813cc87
@@ -35,6 +35,7 @@ class TigerConfig:
     num_item_embeddings:int=256 # codes per level (codebook size); each level has its own embeddings
     num_user_embeddings:int=2000 # hash buckets for the user token
     sem_id_dim:int=3 # content codes per item, not counting the uniqueness code
+    block_causal:bool=False # encoder: item j's codes see only items ≤ j, positions from the oldest item (not in the paper)
 
     @property
     def n_levels(self)->int: "Codes per item, the uniqueness code included."; return self.sem_id_dim + 1
@@ -262,23 +263,38 @@ def encode_tokens(self, history:torch.Tensor, # (B, S) item indices, -1 = paddin
     mask = torch.cat([torch.ones(B, 1, dtype=torch.bool, device=tok.device), valid.repeat_interleave(L, 1)], 1)
     return tok, mask
 
+def _token_items(self, T:int, device)->torch.Tensor:
+    "(T,) history column of each encoder token; -1 for the user token."
+    return torch.cat([torch.full((1,), -1, device=device), torch.arange(T - 1, device=device) // self.config.n_levels])
+
 def encode(self, history, user=None, need_weights:bool=False):
-    "Encoder states (B, T, d) and the attention mask (B, 1, 1, T) of `history` (B, S)."
+    "Encoder states (B, T, d) and the key mask (B, 1, 1, T) of `history` (B, S)."
     c = self.config
     tok, mask = self.encode_tokens(history, user)
     B, T = tok.shape
-    pos = torch.arange(T, device=tok.device) + (1 + c.max_seq_len * c.n_levels - T)
-    pos[0] = 0  # the user token; history tokens stay right-aligned
+    if c.block_causal:  # positions from the oldest real item: 1 + slot·L + level
+        n_pad = (T - mask.sum(1, keepdim=True)) // c.n_levels  # (B, 1) padding items on the left
+        slot = (self._token_items(T, tok.device) - n_pad).clamp(min=0)  # (B, T)
+        pos = (1 + slot * c.n_levels + (torch.arange(T, device=tok.device) - 1) % c.n_levels).masked_fill(~mask, 0)
+        pos[:, 0] = 0
+    else:  # right-aligned: the newest item always sits at the last positions
+        pos = torch.arange(T, device=tok.device) + (1 + c.max_seq_len * c.n_levels - T)
+        pos[0] = 0  # the user token
     x = self.tok(tok[:, 1:])  # (B, T-1, d)
     u = self.user(self._user_bucket(user, B, tok.device))[:, None]  # (B, 1, d)
     x = self.drop(torch.cat([u, x], 1) + self.enc_pos(pos))
-    attn_mask, ws = mask[:, None, None, :], []
+    key_mask = mask[:, None, None, :]  # (B, 1, 1, T)
+    if c.block_causal:
+        item = self._token_items(T, tok.device)
+        attn_mask = key_mask & (item[None, None, None, :] <= item[None, None, :, None])  # (B, 1, T, T)
+    else: attn_mask = key_mask
+    ws = []
     for blk in self.encoder:
         x, w = blk(x, attn_mask, need_weights)
         ws.append(w)
-    return self.enc_norm(x), attn_mask, ws
+    return self.enc_norm(x), key_mask, ws
 
-Tiger._user_bucket, Tiger.encode_tokens, Tiger.encode = _user_bucket, encode_tokens, encode
+Tiger._user_bucket, Tiger.encode_tokens, Tiger._token_items, Tiger.encode = _user_bucket, encode_tokens, _token_items, encode
 
 # %% ../nbs/05_tiger.ipynb #5753c920
 def decode(self, tokens, # (B, K, t) decoder input tokens for K beams (with `cache`: the t positions after the cached ones)
@@ -312,8 +328,11 @@ def level_logits(self, h, # (..., t, d) decoder states
 def forward(self, history, # (B, S) item indices, -1 = padding
             target, # (B,) item index to predict
             user=None, # (B,) user indices
+            n_targets=None, # (B,) block-causal encoder only: train on the last n_targets prefixes of each [history, target]
            ):
-    "Teacher-forced logits (B, L, V) and cross-entropy loss."
+    "Teacher-forced logits (B, L, V) and cross-entropy loss (with `n_targets`: `forward_sequence` of [history, target])."
+    if n_targets is not None:
+        return self.forward_sequence(torch.cat([torch.as_tensor(history), torch.as_tensor(target)[:, None]], 1), n_targets, user)
     memory, mem_mask, _ = self.encode(history, user)
     tgt = self.sem_ids[torch.as_tensor(target, device=self.sem_ids.device).long()]  # (B, L)
     h, _ = self.decode(self._teacher_input(tgt)[:, None], self.cross_keys_values(memory), mem_mask)
@@ -321,6 +340,30 @@ def forward(self, history, # (B, S) item indices, -1 = padding
     loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1))
     return logits, loss
 
+def forward_sequence(self, seq, # (B, S + 1) item indices, left-padded with -1
+                     n_targets=None, # (B,) targets counted per row: the last n_targets (default: all)
+                     user=None, # (B,) user indices
+                    ):
+    "Logits (N, L, V) of the N counted targets and their mean cross-entropy: every prefix of each row at once."
+    if not self.config.block_causal: raise ValueError("forward_sequence needs a block-causal encoder (TigerConfig(block_causal=True)).")
+    seq = torch.as_tensor(seq, device=self.sem_ids.device).long()
+    hist, items = seq[:, :-1], seq[:, 1:]  # (B, S): target at column k has history columns ≤ k
+    B, S = hist.shape
+    col = torch.arange(S, device=seq.device)
+    counted = (hist >= 0) & (items >= 0)  # (B, S)
+    if n_targets is not None: counted &= col >= S - torch.as_tensor(n_targets, device=seq.device)[:, None]
+    memory, key_mask, _ = self.encode(hist, user)  # (B, T, d), T = 1 + S·L
+    L, T = self.config.n_levels, memory.shape[1]
+    sees = self._token_items(T, seq.device)[None, :] <= col[:, None]  # (S, T): target k sees items ≤ k and the user token
+    mem_mask = (key_mask & sees.repeat_interleave(L, 0)[None, None])  # (B, 1, S·L, T)
+    tgt = self.sem_ids[items.clamp(min=0)]  # (B, S, L)
+    dec_in = self._teacher_input(tgt.reshape(B * S, L)).view(B, S, L)
+    h, _ = self.decode(dec_in, self.cross_keys_values(memory), mem_mask)  # (B, S, L, d)
+    logits = self.level_logits(h[counted])  # (N, L, V)
+    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt[counted].reshape(-1))
+    return logits, loss
+
+Tiger.forward_sequence = forward_sequence
 Tiger.decode, Tiger._teacher_input, Tiger.cross_keys_values, Tiger.level_logits, Tiger.forward = decode, _teacher_input, cross_keys_values, level_logits, forward
 
 # %% ../nbs/05_tiger.ipynb #1d0061f5

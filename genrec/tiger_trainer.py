@@ -19,10 +19,11 @@ from .metrics import TopKAccumulator
 from .tiger import Tiger, TigerConfig, Trie, build_trie
 
 # %% auto #0
-__all__ = ['MODEL_KEYS', 'PAPER_TIGER_BEAUTY', 'TigerTrainConfig', 'load_config', 'inverse_sqrt_schedule', 'example_tensors',
-           'take_batch', 'epoch_order', 'steps_per_epoch', 'micro_batch', 'select_users', 'evaluate_tiger',
-           'save_training_checkpoint', 'load_training_state', 'latest_checkpoint', 'make_accelerator', 'TigerRun',
-           'train_tiger', 'item_semantic_ids', 'run_tiger', 'main']
+__all__ = ['MODEL_KEYS', 'PAPER_TIGER_BEAUTY', 'TigerTrainConfig', 'load_config', 'inverse_sqrt_schedule', 'lr_multiplier',
+           'example_tensors', 'take_batch', 'epoch_order', 'training_segments', 'epoch_batches', 'steps_per_epoch',
+           'micro_batch', 'select_users', 'evaluate_tiger', 'save_training_checkpoint', 'load_training_state',
+           'latest_checkpoint', 'native_bf16', 'resolve_precision', 'make_accelerator', 'TigerRun', 'train_tiger',
+           'item_semantic_ids', 'run_tiger', 'main']
 
 # %% ../nbs/08_tiger_trainer.ipynb #a6631f42
 MODEL_KEYS = tuple(f.name for f in fields(TigerConfig))  # the model keys of the config are exactly TigerConfig's fields
@@ -42,6 +43,7 @@ class TigerTrainConfig:
     num_item_embeddings:int=256 # codes per semantic-ID level (codebook size)
     num_user_embeddings:int=2000 # user hash buckets
     sem_id_dim:int=3 # content codes per item (plus one uniqueness code)
+    block_causal:bool=False # block-causal encoder: one pass per user serves all its targets (not in the paper)
     pretrained_rqvae_path:str|None=None # RQ-VAE checkpoint for the item IDs; None = train a tokenizer
     dataset_folder:str|None=None # data folder (None: $GENREC_DATA_DIR, then the cache)
     save_dir_root:str="outputs/tiger" # run folder
@@ -51,11 +53,15 @@ class TigerTrainConfig:
     subsample:bool=False # one random training window per user per epoch
     augmentation:bool=True # all sliding windows (True) or one example per user (False)
     gradient_accumulate_every:int=1
-    mixed_precision_type:str="no" # 'no', 'fp16' or 'bf16'
+    mixed_precision_type:str="no" # 'no', 'fp16', 'bf16' or 'auto' (bf16 where the device computes it natively, else 'no')
     # -- extra keys --
     dataset:str="beauty" # dataset name for genrec.data.load_dataset
     mlp_dim:int=1024 # MLP hidden width
-    warmup_steps:int=1000 # linear warm-up, then lr · sqrt(warmup / step)
+    warmup_steps:int=1000 # linear warm-up, then the schedule
+    lr_schedule:str="inverse_sqrt" # after warm-up: 'inverse_sqrt' (lr·sqrt(warmup/step)), 'constant' or 'cosine' (to 10%, then flat)
+    decay_epochs:float|None=None # epochs over which 'cosine' decays (None = epochs); lets `epochs` be an upper bound
+    bucket_by_length:bool=True # batches of windows with the same history length (far less padding); False = random batches
+    patience:int=0 # stop after this many validations without a better Recall@10 (0 = run all epochs)
     max_grad_norm:float=1.0 # gradient clipping (0 = off)
     eval_every:int=0 # optimiser steps between validations (0 = once per epoch)
     save_every:int=0 # optimiser steps between checkpoints (0 = at every validation)
@@ -71,11 +77,17 @@ class TigerTrainConfig:
     rqvae_epochs:int=50 # RQ-VAE training epochs for tokenizer='rqvae' (50: the RQ-VAE default, meets the health bars on Beauty)
 
     def __post_init__(self):
-        if self.mixed_precision_type not in ("no", "fp16", "bf16"):
-            raise ValueError(f"mixed_precision_type must be 'no', 'fp16' or 'bf16', got {self.mixed_precision_type!r}.")
+        if self.mixed_precision_type not in ("no", "fp16", "bf16", "auto"):
+            raise ValueError(f"mixed_precision_type must be 'no', 'fp16', 'bf16' or 'auto', got {self.mixed_precision_type!r}.")
+        if self.decay_epochs is not None and self.decay_epochs <= 0: raise ValueError(f"decay_epochs must be > 0 or None, got {self.decay_epochs}.")
         if self.tokenizer not in ("rqvae", "rqkmeans"): raise ValueError(f"tokenizer must be 'rqvae' or 'rqkmeans', got {self.tokenizer!r}.")
         for k in ("epochs", "batch_size", "gradient_accumulate_every", "beam_size", "eval_batch_size"):
             if getattr(self, k) < 1: raise ValueError(f"{k} must be ≥ 1, got {getattr(self, k)}.")
+        if self.lr_schedule not in ("inverse_sqrt", "constant", "cosine"):
+            raise ValueError(f"lr_schedule must be 'inverse_sqrt', 'constant' or 'cosine', got {self.lr_schedule!r}.")
+        if self.patience < 0: raise ValueError(f"patience must be ≥ 0 (0 = off), got {self.patience}.")
+        if self.block_causal and (self.subsample or not self.augmentation):
+            raise ValueError("block_causal trains on every target of every user at once: it needs subsample=False and augmentation=True.")
 
     def model_config(self)->TigerConfig: return TigerConfig(**{k: getattr(self, k) for k in MODEL_KEYS})
 
@@ -97,6 +109,17 @@ def inverse_sqrt_schedule(warmup_steps:int)->callable:
     "LambdaLR multiplier: (step+1)/warmup during warm-up, then sqrt(warmup/(step+1))."
     w = max(1, warmup_steps)
     return lambda step: (step + 1) / w if step + 1 < w else math.sqrt(w / (step + 1))
+
+def lr_multiplier(schedule:str, warmup_steps:int, total_steps:int)->callable:
+    "LambdaLR multiplier for `schedule` ('inverse_sqrt', 'constant', 'cosine'), linear warm-up first."
+    if schedule == "inverse_sqrt": return inverse_sqrt_schedule(warmup_steps)
+    w, T = max(1, warmup_steps), max(1, total_steps)
+    def f(step):
+        if step + 1 < w: return (step + 1) / w
+        if schedule == "constant": return 1.0
+        frac = min(1.0, (step + 1 - w) / max(1, T - w))
+        return 0.1 + 0.45 * (1 + math.cos(math.pi * frac))
+    return f
 
 # %% ../nbs/08_tiger_trainer.ipynb #05c0a45e
 def example_tensors(ds:RecDataset, split:str="train", # 'train', 'valid' or 'test'
@@ -131,15 +154,49 @@ def epoch_order(t:dict, epoch:int, seed:int, subsample:bool=False, augmentation:
     else: idx = torch.arange(len(t["target"]))
     return idx[torch.randperm(len(idx), generator=g)]
 
-def steps_per_epoch(n_examples:int, batch_size:int, world:int, accumulate:int)->int:
-    "Optimiser steps in an epoch of `n_examples` (incomplete steps are dropped)."
-    return n_examples // (batch_size * world * accumulate)
+def training_segments(t:dict, # `example_tensors(ds, 'train', …)`
+                      max_seq_len:int)->tuple:
+    "(index of the window that ends each piece (M,), targets the piece serves (M,)) for block-causal training."
+    stride, ends, serve = max(1, max_seq_len // 2), [], []
+    for st, c in zip(t["group_start"].tolist(), t["group_count"].tolist()):
+        k = min(c, max_seq_len); ends.append(st + k - 1); serve.append(k)  # window k-1 of a user = targets 1..k
+        while k < c:
+            nk = min(c, k + stride); ends.append(st + nk - 1); serve.append(nk - k); k = nk
+    return torch.tensor(ends), torch.tensor(serve)
 
-def micro_batch(order:torch.Tensor, i:int, # micro-batch number within the epoch
-                batch_size:int, rank:int=0, world:int=1)->torch.Tensor:
-    "This process's slice of micro-batch `i`."
-    lo = (i * world + rank) * batch_size
-    return order[lo:lo + batch_size]
+def epoch_batches(t:dict, epoch:int, seed:int, batch_size:int, # examples per batch (targets, with `segments`)
+                  subsample:bool=False, augmentation:bool=True, bucket_by_length:bool=True,
+                  segments:tuple|None=None, # `training_segments(t, …)`: batch block-causal pieces instead of windows
+                 )->list:
+    "The epoch's micro-batches: a list of example-index tensors, shuffled reproducibly from `(seed, epoch)`."
+    if segments is not None:
+        g = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
+        perm = torch.randperm(len(segments[0]), generator=g)
+        idx, serve = segments[0][perm], segments[1][perm]
+    else: idx, serve = epoch_order(t, epoch, seed, subsample, augmentation), None
+    if not bucket_by_length or subsample:
+        if serve is not None: raise ValueError("block-causal pieces are always batched by length.")
+        return list(idx[:len(idx) // batch_size * batch_size].split(batch_size))
+    lens = (t["history"][idx] >= 0).sum(1)
+    key = lens * 1000 + (serve if serve is not None else 0)
+    o = torch.argsort(key, stable=True)
+    idx, key = idx[o], key[o]
+    keys, counts = torch.unique_consecutive(key, return_counts=True)
+    batches = []
+    for kk, part in zip(keys.tolist(), idx.split(counts.tolist())):
+        per = batch_size if serve is None else max(1, round(batch_size / max(1, kk % 1000)))
+        batches += list(part.split(per))
+    g2 = torch.Generator().manual_seed(seed * 1_000_003 + epoch + 7_777_777)
+    return [batches[i] for i in torch.randperm(len(batches), generator=g2).tolist()]
+
+def steps_per_epoch(n_batches:int, world:int, accumulate:int)->int:
+    "Optimiser steps in an epoch of `n_batches` micro-batches (incomplete steps are dropped)."
+    return n_batches // (world * accumulate)
+
+def micro_batch(batches:list, i:int, # micro-batch number within the epoch, counted per process
+                rank:int=0, world:int=1)->torch.Tensor:
+    "This process's micro-batch `i`: every `world`-th batch of the epoch, from `rank`."
+    return batches[i * world + rank]
 
 def _pick_users(rng:np.random.Generator, n_users:int, m:int|None)->np.ndarray|None:
     "`m` distinct users drawn from `rng`, sorted; None (all users) when `m` is None."
@@ -219,17 +276,28 @@ def latest_checkpoint(run_dir:str|Path)->Path|None:
     return done[-1] if done else None
 
 # %% ../nbs/08_tiger_trainer.ipynb #02f431de
+def native_bf16(device:str|None=None)->bool:
+    "Whether `device` (default: CUDA if present, else CPU) computes bf16 natively: CUDA with bf16 support, or a CPU with AVX-512 BF16 / AMX."
+    if (device or ("cuda" if torch.cuda.is_available() else "cpu")) != "cpu": return torch.cuda.is_bf16_supported()
+    try: flags = Path("/proc/cpuinfo").read_text()
+    except OSError: return False
+    return any(f in flags for f in ("avx512_bf16", "amx_bf16"))
+
+def resolve_precision(p:str)->str:
+    "'auto' → 'bf16' where the device computes bf16 natively, else 'no'; other values unchanged."
+    return ("bf16" if native_bf16() else "no") if p == "auto" else p
+
 def make_accelerator(cfg:TigerTrainConfig, run_dir:str|Path|None=None):
     "An `Accelerator` for `cfg` (mixed precision, trackers). In a single process an earlier one with other settings is replaced."
     from accelerate import Accelerator
     from accelerate.state import AcceleratorState
-    st = AcceleratorState._shared_state
-    if st and st.get("_mixed_precision", cfg.mixed_precision_type) != cfg.mixed_precision_type:
+    st, mp = AcceleratorState._shared_state, resolve_precision(cfg.mixed_precision_type)
+    if st and st.get("_mixed_precision", mp) != mp:
         if int(os.environ.get("WORLD_SIZE", "1")) > 1:
-            raise ValueError(f"accelerate is already set up with mixed_precision={st.get('_mixed_precision')!r}; launch with {cfg.mixed_precision_type!r}.")
+            raise ValueError(f"accelerate is already set up with mixed_precision={st.get('_mixed_precision')!r}; launch with {mp!r}.")
         AcceleratorState._reset_state(True)
     log_with = (["wandb"] if cfg.wandb_logging else []) + (["tensorboard"] if cfg.tensorboard_logging else [])
-    return Accelerator(mixed_precision=cfg.mixed_precision_type, log_with=log_with or None,
+    return Accelerator(mixed_precision=mp, log_with=log_with or None,
                        project_dir=str(Path(run_dir)/"logs") if run_dir is not None else None)
 
 def _param_groups(model, weight_decay):
@@ -240,7 +308,7 @@ def _param_groups(model, weight_decay):
 @dataclass
 class TigerRun:
     model:Tiger # the trained model (last weights; `best` holds the best by validation Recall@10)
-    history:list # one dict per validation: step, epoch, loss, lr and the valid metrics (recall@k, ndcg@k)
+    history:list # one dict per validation: step, epoch, loss, lr, train_s, wall_s, examples and the valid metrics
     losses:list # (step, mean training loss) every wandb_log_interval steps
     best:dict # step and validation metrics of the best checkpoint
     run_dir:Path # where checkpoints/, best/ and logs/ are
@@ -249,6 +317,7 @@ class TigerRun:
     examples_per_s:float # training throughput this session
     steps:int=0 # optimiser steps done
     total_steps:int=0 # steps of the whole schedule (epochs × steps per epoch); fewer done = stopped early
+    totals:dict|None=None # train_s, wall_s, examples over all sessions of the run (resumes included)
 
 # %% ../nbs/08_tiger_trainer.ipynb #9e7e06b2
 def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id_dim+1) ID table, row i = item i
@@ -269,7 +338,6 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
     sem_ids = torch.as_tensor(np.asarray(sem_ids)).long()
     model = Tiger(mc, sem_ids).to(dev)
     opt = torch.optim.AdamW(_param_groups(model, cfg.weight_decay), lr=cfg.learning_rate, betas=(0.9, 0.98))
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, inverse_sqrt_schedule(cfg.warmup_steps))
     model, opt = acc.prepare(model, opt)
     raw = acc.unwrap_model(model)
     trie = build_trie(sem_ids, [mc.num_item_embeddings] * mc.n_levels).to(dev)
@@ -278,15 +346,23 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
     train_users, val_users = select_users(cfg, ds.n_users)
     tr = example_tensors(ds, "train", mc.max_seq_len, train_users)  # stays on the CPU; batches are cut there, then copied
     va = example_tensors(ds, "valid", mc.max_seq_len, val_users)
-    n_epoch = len(epoch_order(tr, 0, cfg.seed, cfg.subsample, cfg.augmentation))
-    spe = steps_per_epoch(n_epoch, cfg.batch_size, world, cfg.gradient_accumulate_every)
-    if spe == 0: raise ValueError(f"an epoch has {n_epoch} examples, fewer than one optimiser step "
-                                  f"({cfg.batch_size} × {world} processes × {cfg.gradient_accumulate_every}); lower batch_size.")
+    segments = training_segments(tr, mc.max_seq_len) if cfg.block_causal else None
+    serve_of = None
+    if segments is not None: serve_of = torch.zeros(len(tr["target"]), dtype=torch.long); serve_of[segments[0]] = segments[1]
+    batches_of = lambda epoch: epoch_batches(tr, epoch, cfg.seed, cfg.batch_size, cfg.subsample, cfg.augmentation,
+                                             cfg.bucket_by_length, segments)
+    n_batches = len(batches_of(0))
+    spe = steps_per_epoch(n_batches, world, cfg.gradient_accumulate_every)
+    if spe == 0: raise ValueError(f"an epoch has {n_batches} micro-batches of ≤ {cfg.batch_size}, fewer than one optimiser step "
+                                  f"({world} processes × {cfg.gradient_accumulate_every}); lower batch_size.")
     total = cfg.epochs * spe
+    decay = total if cfg.decay_epochs is None else round(cfg.decay_epochs * spe)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_multiplier(cfg.lr_schedule, cfg.warmup_steps, decay))
     eval_every = cfg.eval_every or spe
     save_every = cfg.save_every or eval_every
 
     step, history, losses, best = 0, [], [], dict(step=0, **{"recall@10": -1.0})
+    done = dict(train_s=0.0, wall_s=0.0, examples=0)  # totals of earlier sessions of this run (resume)
     if resume_from is not None:
         ck = latest_checkpoint(run_dir) if str(resume_from) == "latest" else Path(resume_from)
         if ck is None: raise FileNotFoundError(f"resume_from='latest' but {run_dir/'checkpoints'} holds no complete checkpoint.")
@@ -298,6 +374,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
         opt.load_state_dict(state["optimizer"]); sched.load_state_dict(state["scheduler"])
         if state.get("scaler") is not None and acc.scaler is not None: acc.scaler.load_state_dict(state["scaler"])
         step, history, losses, best = state["step"], state["history"], state["losses"], state["best"]
+        done = state.get("done", done)
         torch.set_rng_state(state["rng"]["cpu"])
         if "cuda" in state["rng"] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(state["rng"]["cuda"])
 
@@ -307,8 +384,10 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
         acc.wait_for_everyone()
         if main:
             save_training_checkpoint(folder, raw, opt, sched, dict(step=step, history=history, losses=losses, best=best,
-                                     train_config=json.dumps(asdict(cfg))), acc.scaler)
+                                     train_config=json.dumps(asdict(cfg)), done=totals()), acc.scaler)
         acc.wait_for_everyone()
+
+    def stale()->int: return sum(h["step"] > best["step"] for h in history)  # validations since the best one
 
     def validate(mean_loss):
         nonlocal best
@@ -316,7 +395,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
         m = evaluate_tiger(raw, ds, "valid", trie, val_users, beam_size=cfg.beam_size, batch_size=cfg.eval_batch_size,
                            accelerator=acc, examples=va)
         model.train()
-        row = dict(step=step, epoch=step / spe, loss=mean_loss, lr=sched.get_last_lr()[0], **m)
+        row = dict(step=step, epoch=step / spe, loss=mean_loss, lr=sched.get_last_lr()[0], **totals(), **m)
         history.append(row)
         if acc.log_with: acc.log({f"valid/{k}": v for k, v in m.items()}, step=step)
         if m["recall@10"] > best["recall@10"]:
@@ -331,24 +410,29 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
     deadline = None if stop_after_minutes is None else time.perf_counter() + 60 * stop_after_minutes
     bar = tqdm(total=total, initial=step, disable=not (progress and main), desc="tiger", dynamic_ncols=True)
     run_loss, run_n, last_loss = torch.zeros((), device=dev), 0, float("nan")
-    t_train, n_ex, order_epoch, order = 0.0, 0, -1, None
+    t_train, n_ex, order_epoch, order, t_start = 0.0, 0, -1, None, time.perf_counter()
+    def totals()->dict:  # training seconds, wall seconds (validation included) and examples so far, all sessions
+        return dict(train_s=done["train_s"] + t_train, wall_s=done["wall_s"] + time.perf_counter() - t_start,
+                    examples=done["examples"] + n_ex)
     A = cfg.gradient_accumulate_every
     while step < total:
         epoch, s = divmod(step, spe)
         if epoch != order_epoch:
-            order = epoch_order(tr, epoch, cfg.seed, cfg.subsample, cfg.augmentation)  # (n_epoch,) CPU
+            order = batches_of(epoch)  # list of CPU index tensors
             order_epoch = epoch
         t0 = time.perf_counter()
         for j in range(A):
-            b = {k: v.to(dev, non_blocking=True) for k, v in take_batch(tr, micro_batch(order, s * A + j, cfg.batch_size, rank, world)).items()}
+            idx = micro_batch(order, s * A + j, rank, world)
+            b = {k: v.to(dev, non_blocking=True) for k, v in take_batch(tr, idx).items()}
+            n_t = None if serve_of is None else serve_of[idx].to(dev, non_blocking=True)
             with (acc.no_sync(model) if j < A - 1 else nullcontext()):
-                _, loss = model(b["history"], b["target"], b["user"])
+                _, loss = model(b["history"], b["target"], b["user"], n_targets=n_t)
                 acc.backward(loss / A)
+            n_ex += (len(idx) if serve_of is None else int(serve_of[idx].sum())) * world
             run_loss += loss.detach() / A
         if cfg.max_grad_norm: acc.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
         opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
         step += 1; run_n += 1
-        n_ex += cfg.batch_size * A * world
         t_train += time.perf_counter() - t0
         if step % cfg.wandb_log_interval == 0 or step == total or step % eval_every == 0:
             last_loss = float(acc.reduce(run_loss, "mean")) / run_n
@@ -361,6 +445,8 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
             validate(last_loss)
             bar.set_postfix(loss=f"{last_loss:.3f}", ex_s=f"{n_ex / max(t_train, 1e-9):,.0f}", best_r10=f"{best['recall@10']:.4f}")
         stopping = (stop_after_steps is not None and step >= stop_after_steps) or (deadline is not None and time.perf_counter() > deadline)
+        patience_out = bool(cfg.patience) and stale() >= cfg.patience  # the same on every process: metrics are gathered
+        stopping = stopping or patience_out
         if world > 1 and deadline is not None:  # every process must agree to stop at the same step
             stopping = bool(acc.reduce(torch.tensor(float(stopping), device=dev), "max"))
         if step % save_every == 0 or step == total or stopping:
@@ -370,7 +456,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
         if stopping: break
     bar.close()
     if acc.log_with: acc.end_training()
-    return TigerRun(raw, history, losses, best, run_dir, cfg, t_train, n_ex / max(t_train, 1e-9), step, total)
+    return TigerRun(raw, history, losses, best, run_dir, cfg, t_train, n_ex / max(t_train, 1e-9), step, total, totals())
 
 # %% ../nbs/08_tiger_trainer.ipynb #3c276d43
 def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset, run_dir:str|Path|None=None, # tokenizer files go to <run_dir>/tokenizer
@@ -413,21 +499,29 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
               stop_after_steps:int|None=None, # stop early (after a checkpoint), e.g. to fit a time limit
               progress:bool=True,
               stop_after_minutes:float|None=None, # stop training (after a checkpoint) after this wall time; resume with 'latest'
+              overwrite:bool=False, # start over in a run folder that already holds a run (its files are deleted)
              )->dict:
     "Whole run: data, semantic IDs, training, best-checkpoint valid/test metrics beside the baselines → results dict (+ results.yaml)."
     from genrec.baselines import evaluate_recommender, MostPopular, Transition
     run_dir = Path(cfg.save_dir_root)
+    old = [s for s in ("checkpoints", "best", "tokenizer", "results.yaml") if (run_dir/s).exists()]
+    if resume_from is None and old and not overwrite:  # never delete a run without being asked to
+        raise FileExistsError(f"{run_dir} already holds a run ({', '.join(old)}). Resume it with resume_from='latest' "
+                              "(papermill: -p resume_from latest; CLI: --resume_from latest), start it over with overwrite=True "
+                              "(-p overwrite True; --overwrite), or choose another save_dir_root.")
     ds = load_dataset(cfg.dataset, cfg.dataset_folder)
     acc = make_accelerator(cfg, run_dir)
-    if resume_from is None and acc.is_main_process:  # a fresh run starts its folder over
-        for sub in ("checkpoints", "best", "tokenizer"):
-            if (run_dir/sub).exists(): shutil.rmtree(run_dir/sub)
+    if resume_from is None and acc.is_main_process:  # overwrite=True: start the folder over
+        for sub in old: shutil.rmtree(run_dir/sub) if (run_dir/sub).is_dir() else (run_dir/sub).unlink()
     acc.wait_for_everyone(); run_dir.mkdir(parents=True, exist_ok=True)
     ids, src = item_semantic_ids(cfg, ds, run_dir, reuse=resume_from is not None, progress=progress and acc.is_main_process)
     t0 = time.perf_counter()
     run = train_tiger(cfg, ds, ids, run_dir, resume_from=resume_from, stop_after_steps=stop_after_steps, accelerator=acc,
                       stop_after_minutes=stop_after_minutes, progress=progress)
     wall = time.perf_counter() - t0
+    stopped_by = ("schedule" if run.steps >= run.total_steps else
+                  "patience" if cfg.patience and sum(h["step"] > run.best["step"] for h in run.history) >= cfg.patience else
+                  "time limit or stop_after_steps")
     best = Tiger.load_from_checkpoint(run_dir/"best", map_location=acc.device) if (run_dir/"best").exists() else run.model
     best.eval()
     users = _pick_users(np.random.default_rng(cfg.seed + 1), ds.n_users, cfg.final_eval_users)  # a draw apart from training's
@@ -441,7 +535,7 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
         base[split] = {name: evaluate_recommender(m, ds, split, users=users) for name, m in floors.items()}
     res = dict(dataset=cfg.dataset, semantic_ids=src, collision_free_ids=int(len(np.unique(ids[:, :-1], axis=0))),
                n_items=ds.n_items, n_parameters=best.num_parameters(), steps=run.steps, total_steps=run.total_steps,
-               best_step=run.best["step"], train_wall_s=wall, train_step_s=run.train_time_s, examples_per_s=run.examples_per_s,
+               best_step=run.best["step"], stopped_by=stopped_by, examples_seen=run.totals["examples"], train_wall_s=wall, train_step_s=run.train_time_s, examples_per_s=run.examples_per_s,
                eval_users=ds.n_users if users is None else len(users), valid=metrics["valid"], test=metrics["test"], valid_decode_s=metrics["valid_decode_s"], test_decode_s=metrics["test_decode_s"],
                baselines=base, paper_test=PAPER_TIGER_BEAUTY if cfg.dataset == "beauty" else None,
                history=run.history, losses=[list(l) for l in run.losses], config=asdict(cfg), run_dir=run_dir)
@@ -459,11 +553,12 @@ def main(argv=None):
     p.add_argument("--resume_from", default=None, help="step checkpoint folder or 'latest'")
     p.add_argument("--stop_after_steps", type=int, default=None)
     p.add_argument("--stop_after_minutes", type=float, default=None, help="stop training after this wall time (resume with --resume_from latest)")
+    p.add_argument("--overwrite", action="store_true", help="start over in a run folder that already holds a run")
     a = p.parse_args(argv)
     bad = [s for s in a.set if "=" not in s]
     if bad: p.error(f"--set expects KEY=VALUE, got {bad}")
     cfg = load_config(a.config, **{k: parse_value(v) for k, v in (s.split("=", 1) for s in a.set)})
-    res = run_tiger(cfg, a.resume_from, a.stop_after_steps, stop_after_minutes=a.stop_after_minutes)
+    res = run_tiger(cfg, a.resume_from, a.stop_after_steps, stop_after_minutes=a.stop_after_minutes, overwrite=a.overwrite)
     print(yaml.safe_dump({k: res[k] for k in ("valid", "test", "best_step", "train_wall_s", "examples_per_s")}, sort_keys=False))
     return res
 
