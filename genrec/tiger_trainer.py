@@ -318,6 +318,7 @@ class TigerRun:
     steps:int=0 # optimiser steps done
     total_steps:int=0 # steps of the whole schedule (epochs × steps per epoch); fewer done = stopped early
     totals:dict|None=None # train_s, wall_s, examples over all sessions of the run (resumes included)
+    stopped_by:str="schedule" # 'schedule', 'patience', or 'limit' (stop_after_steps / stop_after_minutes)
 
 # %% ../nbs/08_tiger_trainer.ipynb #9e7e06b2
 def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id_dim+1) ID table, row i = item i
@@ -410,7 +411,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
     deadline = None if stop_after_minutes is None else time.perf_counter() + 60 * stop_after_minutes
     bar = tqdm(total=total, initial=step, disable=not (progress and main), desc="tiger", dynamic_ncols=True)
     run_loss, run_n, last_loss = torch.zeros((), device=dev), 0, float("nan")
-    t_train, n_ex, order_epoch, order, t_start = 0.0, 0, -1, None, time.perf_counter()
+    t_train, n_ex, order_epoch, order, t_start, stopped_by = 0.0, 0, -1, None, time.perf_counter(), "schedule"
     def totals()->dict:  # training seconds, wall seconds (validation included) and examples so far, all sessions
         return dict(train_s=done["train_s"] + t_train, wall_s=done["wall_s"] + time.perf_counter() - t_start,
                     examples=done["examples"] + n_ex)
@@ -446,6 +447,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
             bar.set_postfix(loss=f"{last_loss:.3f}", ex_s=f"{n_ex / max(t_train, 1e-9):,.0f}", best_r10=f"{best['recall@10']:.4f}")
         stopping = (stop_after_steps is not None and step >= stop_after_steps) or (deadline is not None and time.perf_counter() > deadline)
         patience_out = bool(cfg.patience) and stale() >= cfg.patience  # the same on every process: metrics are gathered
+        stopped_by = "limit" if stopping else "patience" if patience_out else "schedule"
         stopping = stopping or patience_out
         if world > 1 and deadline is not None:  # every process must agree to stop at the same step
             stopping = bool(acc.reduce(torch.tensor(float(stopping), device=dev), "max"))
@@ -456,7 +458,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
         if stopping: break
     bar.close()
     if acc.log_with: acc.end_training()
-    return TigerRun(raw, history, losses, best, run_dir, cfg, t_train, n_ex / max(t_train, 1e-9), step, total, totals())
+    return TigerRun(raw, history, losses, best, run_dir, cfg, t_train, n_ex / max(t_train, 1e-9), step, total, totals(), stopped_by)
 
 # %% ../nbs/08_tiger_trainer.ipynb #3c276d43
 def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset, run_dir:str|Path|None=None, # tokenizer files go to <run_dir>/tokenizer
@@ -519,9 +521,6 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
     run = train_tiger(cfg, ds, ids, run_dir, resume_from=resume_from, stop_after_steps=stop_after_steps, accelerator=acc,
                       stop_after_minutes=stop_after_minutes, progress=progress)
     wall = time.perf_counter() - t0
-    stopped_by = ("schedule" if run.steps >= run.total_steps else
-                  "patience" if cfg.patience and sum(h["step"] > run.best["step"] for h in run.history) >= cfg.patience else
-                  "time limit or stop_after_steps")
     best = Tiger.load_from_checkpoint(run_dir/"best", map_location=acc.device) if (run_dir/"best").exists() else run.model
     best.eval()
     users = _pick_users(np.random.default_rng(cfg.seed + 1), ds.n_users, cfg.final_eval_users)  # a draw apart from training's
@@ -535,7 +534,7 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
         base[split] = {name: evaluate_recommender(m, ds, split, users=users) for name, m in floors.items()}
     res = dict(dataset=cfg.dataset, semantic_ids=src, collision_free_ids=int(len(np.unique(ids[:, :-1], axis=0))),
                n_items=ds.n_items, n_parameters=best.num_parameters(), steps=run.steps, total_steps=run.total_steps,
-               best_step=run.best["step"], stopped_by=stopped_by, examples_seen=run.totals["examples"], train_wall_s=wall, train_step_s=run.train_time_s, examples_per_s=run.examples_per_s,
+               best_step=run.best["step"], stopped_by=run.stopped_by, examples_seen=run.totals["examples"], train_wall_s=wall, train_step_s=run.train_time_s, examples_per_s=run.examples_per_s,
                eval_users=ds.n_users if users is None else len(users), valid=metrics["valid"], test=metrics["test"], valid_decode_s=metrics["valid_decode_s"], test_decode_s=metrics["test_decode_s"],
                baselines=base, paper_test=PAPER_TIGER_BEAUTY if cfg.dataset == "beauty" else None,
                history=run.history, losses=[list(l) for l in run.losses], config=asdict(cfg), run_dir=run_dir)
