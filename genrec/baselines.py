@@ -10,7 +10,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .data import RecDataset
-from .metrics import TopKAccumulator
+from .metrics import TopKAccumulator, drop_seen
 
 # %% auto #0
 __all__ = ['evaluate_recommender', 'MostPopular', 'Transition', 'baseline_table']
@@ -20,15 +20,19 @@ def evaluate_recommender(model, # has `recommend(users, histories, k) -> (B, k)`
                          ds:RecDataset, split:str="test", # 'valid' or 'test'
                          ks=(5, 10, 20), batch_size:int=1024,
                          users=None, # evaluate on a subset of user indices (default: all)
-                         progress:bool=False)->dict:
+                         progress:bool=False,
+                         exclude_seen:bool=False, # drop the items of the user's history from its list (`drop_seen`)
+                         extra:int=20, # with `exclude_seen`: ask the model for this many more items than max(ks)
+                        )->dict:
     "Item-level Recall@k / NDCG@k of `model` on the leave-one-out `split`."
     users = np.arange(ds.n_users) if users is None else np.asarray(users)
     hist, targets = ds.histories(split), ds.targets(split)
     acc = TopKAccumulator(ks)
     for lo in tqdm(range(0, len(users), batch_size), disable=not progress, desc=f"eval {split}"):
         u = users[lo:lo + batch_size]
-        topk = model.recommend(u, [hist[i] for i in u], max(ks))
-        acc.update(torch.as_tensor(topk).cpu(), torch.as_tensor(targets[u]))
+        h = [hist[i] for i in u]
+        topk = torch.as_tensor(model.recommend(u, h, max(ks) + (extra if exclude_seen else 0))).cpu()
+        acc.update(drop_seen(topk, h) if exclude_seen else topk, torch.as_tensor(targets[u]))
     return acc.compute()
 
 # %% ../nbs/03_baselines.ipynb #43d58fb7

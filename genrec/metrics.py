@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['recall_at_k', 'ndcg_at_k', 'TopKAccumulator', 'topk_from_scores']
+__all__ = ['recall_at_k', 'ndcg_at_k', 'TopKAccumulator', 'topk_from_scores', 'drop_seen']
 
 # %% ../nbs/02_metrics.ipynb #1f5a6fc9
 def _first_hit_rank(topk:torch.Tensor, target:torch.Tensor, pad:int=-1)->torch.Tensor:
@@ -84,3 +84,18 @@ def topk_from_scores(scores:torch.Tensor, # (B, n_items) higher is better
         cols = torch.as_tensor(np.concatenate([np.asarray(e, dtype=np.int64) for e in exclude]) if len(exclude) else np.empty(0, np.int64))
         scores[rows.to(scores.device), cols.to(scores.device)] = float("-inf")
     return scores.topk(min(k, scores.shape[1]), dim=1).indices
+
+# %% ../nbs/02_metrics.ipynb #5ee1a0d2
+def drop_seen(topk, # (B, K) ranked item ids
+              histories, # per row, the item ids the user already has (lists/arrays), or a (B, S) tensor padded with -1
+              pad:int=-1)->torch.Tensor:
+    "`topk` with every item of the row's history replaced by `pad`; the metrics rank the items that remain."
+    topk = torch.as_tensor(np.asarray(topk) if not torch.is_tensor(topk) else topk).long()
+    if torch.is_tensor(histories): h = histories.long().to(topk.device)
+    else:
+        S = max([len(x) for x in histories] + [1])
+        h = torch.full((len(histories), S), pad, dtype=torch.long)
+        for i, x in enumerate(histories): h[i, :len(x)] = torch.as_tensor(np.asarray(x, dtype=np.int64))
+        h = h.to(topk.device)
+    seen = ((topk[:, :, None] == h[:, None, :]) & (h[:, None, :] != pad)).any(-1)  # (B, K)
+    return topk.masked_fill(seen, pad)

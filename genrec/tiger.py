@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_tiger.ipynb #24c07ce9
 from __future__ import annotations
-import json, math
+import json, math, sys
 from dataclasses import dataclass, asdict
 from pathlib import Path
 
@@ -17,10 +17,10 @@ from safetensors.torch import save_file, load_file
 from .data import _atomic_write, from_dict
 
 # %% auto #0
-__all__ = ['PAD', 'BOS', 'N_SPECIAL', 'TigerConfig', 'RMSNorm', 'attend', 'Attention', 'MLP', 'EncoderBlock', 'DecoderBlock',
-           'Trie', 'build_trie', 'Tiger', 'encode_tokens', 'encode', 'decode', 'cross_keys_values', 'level_logits',
-           'forward', 'forward_sequence', 'generate', 'generate_with_trie', 'get_attention_weights', 'save_checkpoint',
-           'load_from_checkpoint']
+__all__ = ['PAD', 'BOS', 'N_SPECIAL', 'TigerConfig', 'RMSNorm', 'fast_dropout', 'FastDropout', 'attend', 'Attention', 'MLP',
+           'EncoderBlock', 'DecoderBlock', 'Trie', 'build_trie', 'Tiger', 'encode_tokens', 'encode', 'decode',
+           'cross_keys_values', 'level_logits', 'forward', 'forward_sequence', 'generate', 'generate_with_trie',
+           'get_attention_weights', 'save_checkpoint', 'load_from_checkpoint']
 
 # %% ../nbs/05_tiger.ipynb #9813cc87
 @dataclass
@@ -30,7 +30,8 @@ class TigerConfig:
     num_heads:int=6 # attention heads
     n_layers:int=4 # layers in the encoder, and as many in the decoder
     mlp_dim:int=1024 # hidden width of each block's MLP
-    dropout:float=0.1 # dropout on attention weights, residual branches and embeddings
+    dropout:float=0.1 # dropout on residual branches, MLP hidden units and embeddings (and attention weights, see next)
+    attn_dropout:float|None=None # dropout on attention weights; None = `dropout` (the paper)
     max_seq_len:int=20 # history items the encoder reads (the most recent ones)
     num_item_embeddings:int=256 # codes per level (codebook size); each level has its own embeddings
     num_user_embeddings:int=2000 # hash buckets for the user token
@@ -55,24 +56,45 @@ class RMSNorm(nn.Module):
         xf = x.float()
         return (xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + self.eps)).type_as(x) * self.weight
 
+def fast_dropout(x:torch.Tensor, p:float, # drop probability; on a CPU rounded to a multiple of 1/128
+            training:bool=True)->torch.Tensor:
+    "Inverted dropout; on a CPU its mask comes 8 bytes per 64-bit random draw (see above)."
+    if not training or p <= 0: return x
+    if x.device.type != "cpu": return F.dropout(x, p, True)
+    q = min(127, max(1, round(p * 128)))  # drop q/128
+    n = x.numel()
+    b = torch.empty((n + 7) // 8, dtype=torch.int64).random_().view(torch.uint8).view(-1, 8)  # (n/8, 8) random bytes
+    # random_() fills [0, 2^63): 7 bytes are uniform on 0..255, the most significant one on 0..127
+    top = 7 if sys.byteorder == "little" else 0
+    thr = torch.full((8,), 2 * q, dtype=torch.uint8); thr[top] = q
+    keep = (b >= thr).flatten()[:n].view(x.shape)
+    return x * keep * (128 / (128 - q))
+
+class FastDropout(nn.Module):
+    "`nn.Dropout` through `fast_dropout`."
+    def __init__(self, p:float): super().__init__(); self.p = p
+    def forward(self, x): return fast_dropout(x, self.p, self.training)
+    def extra_repr(self): return f"p={self.p}"
+
 def attend(q, k, v, # (B, H, Q, dh), (B, H, T, dh), (B, H, T, dh)
            mask=None, # (B, 1, 1|Q, T) bool, True = may attend
            causal:bool=False, # query i sees keys ≤ i
-           dropout:float=0.0, need_weights:bool=False):
+           dropout_p:float=0.0, need_weights:bool=False):
     "Scaled dot-product attention → (out (B, H, Q, dh), weights (B, H, Q, T) or None)."
-    if not need_weights:
-        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout, is_causal=causal), None
-    s = (q @ k.transpose(-2, -1)).float() / math.sqrt(q.shape[-1])  # (B, H, Q, T)
+    by_hand = need_weights or (q.device.type == "cpu" and torch.is_grad_enabled())
+    if not by_hand:
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout_p, is_causal=causal), None
+    s = (q @ k.transpose(-2, -1)) * (1 / math.sqrt(q.shape[-1]))  # (B, H, Q, T)
     if causal: s = s.masked_fill(~torch.ones(s.shape[-2:], dtype=torch.bool, device=s.device).tril(), float("-inf"))
     if mask is not None: s = s.masked_fill(~mask, float("-inf"))
-    w = s.softmax(-1)
-    return w.type_as(v) @ v, w
+    w = s.float().softmax(-1)
+    return fast_dropout(w.type_as(v), dropout_p) @ v, (w if need_weights else None)
 
 # %% ../nbs/05_tiger.ipynb #c527e52f
 class Attention(nn.Module):
     def __init__(self, c:TigerConfig):
         super().__init__()
-        self.h, self.p = c.num_heads, c.dropout
+        self.h, self.p = c.num_heads, c.dropout if c.attn_dropout is None else c.attn_dropout
         self.q = nn.Linear(c.embedding_dim, c.attn_dim, bias=False)
         self.kv = nn.Linear(c.embedding_dim, 2 * c.attn_dim, bias=False)
         self.o = nn.Linear(c.attn_dim, c.embedding_dim, bias=False)
@@ -95,7 +117,7 @@ class Attention(nn.Module):
 class MLP(nn.Module):
     def __init__(self, c:TigerConfig):
         super().__init__()
-        self.up, self.down, self.drop = nn.Linear(c.embedding_dim, c.mlp_dim), nn.Linear(c.mlp_dim, c.embedding_dim), nn.Dropout(c.dropout)
+        self.up, self.down, self.drop = nn.Linear(c.embedding_dim, c.mlp_dim), nn.Linear(c.mlp_dim, c.embedding_dim), FastDropout(c.dropout)
     def forward(self, x): return self.down(self.drop(F.relu(self.up(x))))
 
 # %% ../nbs/05_tiger.ipynb #7bf1200d
@@ -103,7 +125,7 @@ class EncoderBlock(nn.Module):
     def __init__(self, c:TigerConfig):
         super().__init__()
         self.n1, self.attn, self.n2, self.mlp = RMSNorm(c.embedding_dim), Attention(c), RMSNorm(c.embedding_dim), MLP(c)
-        self.drop = nn.Dropout(c.dropout)
+        self.drop = FastDropout(c.dropout)
 
     def forward(self, x, mask, need_weights=False): # x (B, T, d), mask (B, 1, 1, T)
         a, w = self.attn(self.n1(x), mask=mask, need_weights=need_weights)
@@ -115,7 +137,7 @@ class DecoderBlock(nn.Module):
         super().__init__()
         d = c.embedding_dim
         self.n1, self.self_attn, self.n2, self.cross = RMSNorm(d), Attention(c), RMSNorm(d), Attention(c)
-        self.n3, self.mlp, self.drop = RMSNorm(d), MLP(c), nn.Dropout(c.dropout)
+        self.n3, self.mlp, self.drop = RMSNorm(d), MLP(c), FastDropout(c.dropout)
 
     def forward(self, x, # (B, K, t, d) K beams of t tokens
                 cross_kv, # this layer's (k, v) of the encoder output, each (B, H, T, dh)
@@ -221,7 +243,7 @@ class Tiger(nn.Module):
         self.user = nn.Embedding(c.num_user_embeddings, d)
         self.enc_pos = nn.Embedding(1 + c.max_seq_len * L, d)  # 0 = user token
         self.dec_pos = nn.Embedding(L, d)
-        self.drop = nn.Dropout(c.dropout)
+        self.drop = FastDropout(c.dropout)
         self.encoder = nn.ModuleList(EncoderBlock(c) for _ in range(c.n_layers))
         self.decoder = nn.ModuleList(DecoderBlock(c) for _ in range(c.n_layers))
         self.enc_norm, self.dec_norm = RMSNorm(d), RMSNorm(d)

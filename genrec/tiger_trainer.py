@@ -15,15 +15,15 @@ import yaml
 from tqdm.auto import tqdm
 
 from .data import RecDataset, SequenceExamples, collate_sequences, from_dict, load_dataset, parse_value, _atomic_write, _plain
-from .metrics import TopKAccumulator
+from .metrics import TopKAccumulator, drop_seen
 from .tiger import Tiger, TigerConfig, Trie, build_trie
 
 # %% auto #0
 __all__ = ['MODEL_KEYS', 'PAPER_TIGER_BEAUTY', 'TigerTrainConfig', 'load_config', 'inverse_sqrt_schedule', 'lr_multiplier',
            'example_tensors', 'take_batch', 'epoch_order', 'training_segments', 'epoch_batches', 'steps_per_epoch',
-           'micro_batch', 'select_users', 'evaluate_tiger', 'save_training_checkpoint', 'load_training_state',
-           'latest_checkpoint', 'native_bf16', 'resolve_precision', 'make_accelerator', 'TigerRun', 'train_tiger',
-           'item_semantic_ids', 'run_tiger', 'main']
+           'micro_batch', 'select_users', 'tiger_topk', 'score_topk', 'evaluate_tiger', 'save_training_checkpoint',
+           'load_training_state', 'latest_checkpoint', 'native_bf16', 'resolve_precision', 'make_accelerator',
+           'TigerRun', 'train_tiger', 'item_semantic_ids', 'run_tiger', 'main']
 
 # %% ../nbs/08_tiger_trainer.ipynb #a6631f42
 MODEL_KEYS = tuple(f.name for f in fields(TigerConfig))  # the model keys of the config are exactly TigerConfig's fields
@@ -36,7 +36,8 @@ class TigerTrainConfig:
     weight_decay:float=0.035 # AdamW weight decay (matrices and embeddings only)
     embedding_dim:int=128 # model width
     attn_dim:int=384 # attention width (num_heads × 64 in the paper)
-    dropout:float=0.1
+    dropout:float=0.1 # dropout on residual branches, MLP hidden units and embeddings
+    attn_dropout:float|None=None # dropout on attention weights (None = `dropout`, as in the paper)
     num_heads:int=6
     n_layers:int=4 # encoder layers, and as many decoder layers
     max_seq_len:int=20 # history items read by the encoder
@@ -209,19 +210,19 @@ def select_users(cfg:TigerTrainConfig, n_users:int)->tuple:
 
 # %% ../nbs/08_tiger_trainer.ipynb #d46e51ca
 @torch.no_grad()
-def evaluate_tiger(model:Tiger, ds:RecDataset, split:str="valid", # 'valid' or 'test'
-                   trie:Trie|None=None, # default: built from model.sem_ids
-                   users=None, # subset of user indices (default: all)
-                   ks=(5, 10, 20), beam_size:int=20, batch_size:int=256,
-                   accelerator=None, # an accelerate.Accelerator: shards users over processes, autocasts
-                   progress:bool=False, examples:dict|None=None, # precomputed `example_tensors(ds, split, …, users)`
-                  )->dict:
-    "{'recall@5': …, 'ndcg@5': …, …} of `model` on `split`, decoding with a trie-constrained beam search."
+def tiger_topk(model:Tiger, ds:RecDataset, split:str="valid", # 'valid' or 'test'
+               trie:Trie|None=None, # default: built from model.sem_ids
+               users=None, # subset of user indices (default: all)
+               k:int=20, beam_size:int=20, batch_size:int=256,
+               accelerator=None, # an accelerate.Accelerator: shards users over processes, autocasts
+               progress:bool=False, examples:dict|None=None, # precomputed `example_tensors(ds, split, …, users)`
+              )->tuple:
+    "(top (N, k) item ids by constrained beam search, the `example_tensors` they answer) for the users of `split`."
     model = accelerator.unwrap_model(model) if accelerator is not None else model
     dev = model.sem_ids.device
     trie = (trie or build_trie(model.sem_ids, [model.config.num_item_embeddings] * model.config.n_levels)).to(dev)  # once, not per batch
     t = examples if examples is not None else example_tensors(ds, split, model.config.max_seq_len, users)
-    n, K = len(t["target"]), max(ks)
+    n = len(t["target"])
     rank, world = (accelerator.process_index, accelerator.num_processes) if accelerator is not None else (0, 1)
     per = math.ceil(n / world)
     mine = torch.arange(rank * per, (rank + 1) * per).clamp(max=n - 1)  # pad the last slice with a repeat
@@ -230,11 +231,33 @@ def evaluate_tiger(model:Tiger, ds:RecDataset, split:str="valid", # 'valid' or '
     with autocast:
         for lo in tqdm(range(0, len(mine), batch_size), disable=not progress, desc=f"decode {split}", leave=False):
             b = take_batch(t, mine[lo:lo + batch_size])
-            tops.append(model.generate_with_trie(b["history"].to(dev), trie, k=K, user=b["user"].to(dev), beam_size=beam_size))
+            tops.append(model.generate_with_trie(b["history"].to(dev), trie, k=k, user=b["user"].to(dev), beam_size=beam_size))
     top = torch.cat(tops)
-    if world > 1: top = accelerator.gather(top)  # (world · per, K), process-major like `mine`
-    keep = torch.arange(world * per, device=top.device) < n
-    return TopKAccumulator(ks).update(top[keep].cpu(), t["target"]).compute()
+    if world > 1: top = accelerator.gather(top)  # (world · per, k), process-major like `mine`
+    return top[:n].cpu(), t
+
+def score_topk(top, # (N, K) ranked item ids
+               t:dict, # the `example_tensors` `top` answers (targets, users)
+               ds:RecDataset, split:str, ks=(5, 10, 20),
+               exclude_seen:bool=False, # drop items of the user's whole `split` history (`genrec.metrics.drop_seen`)
+              )->dict:
+    "{'recall@5': …, 'ndcg@5': …, …} of ranked lists `top` against the targets in `t`."
+    if exclude_seen:
+        hist = ds.histories(split)
+        top = drop_seen(top, [hist[u] for u in t["user"].tolist()])
+    return TopKAccumulator(ks).update(top, t["target"]).compute()
+
+def evaluate_tiger(model:Tiger, ds:RecDataset, split:str="valid", # 'valid' or 'test'
+                   trie:Trie|None=None, # default: built from model.sem_ids
+                   users=None, # subset of user indices (default: all)
+                   ks=(5, 10, 20), beam_size:int=20, batch_size:int=256,
+                   accelerator=None, # an accelerate.Accelerator: shards users over processes, autocasts
+                   progress:bool=False, examples:dict|None=None, # precomputed `example_tensors(ds, split, …, users)`
+                   exclude_seen:bool=False, # leave the user's own history items out of its list
+                  )->dict:
+    "{'recall@5': …, 'ndcg@5': …, …} of `model` on `split`, decoding with a trie-constrained beam search."
+    top, t = tiger_topk(model, ds, split, trie, users, max(ks), beam_size, batch_size, accelerator, progress, examples)
+    return score_topk(top, t, ds, split, ks, exclude_seen)
 
 # %% ../nbs/08_tiger_trainer.ipynb #f38a2397
 def _write_dir(dest:str|Path, write:callable, # write(tmp) fills the folder `tmp` (which does not exist yet)
@@ -528,14 +551,17 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
     metrics, base = {}, {}
     for split in ("valid", "test"):
         t1 = time.perf_counter()
-        metrics[split] = evaluate_tiger(best, ds, split, users=users, beam_size=cfg.beam_size, batch_size=cfg.eval_batch_size,
-                                        accelerator=acc, progress=progress and acc.is_main_process)
+        top, t = tiger_topk(best, ds, split, users=users, beam_size=cfg.beam_size, batch_size=cfg.eval_batch_size,
+                            accelerator=acc, progress=progress and acc.is_main_process)
         metrics[f"{split}_decode_s"] = time.perf_counter() - t1
-        base[split] = {name: evaluate_recommender(m, ds, split, users=users) for name, m in floors.items()}
+        for ex, sfx in ((False, ""), (True, "_exclude_seen")):  # both policies from one decode, floors alike
+            metrics[split + sfx] = score_topk(top, t, ds, split, exclude_seen=ex)
+            base[split + sfx] = {name: evaluate_recommender(m, ds, split, users=users, exclude_seen=ex) for name, m in floors.items()}
     res = dict(dataset=cfg.dataset, semantic_ids=src, collision_free_ids=int(len(np.unique(ids[:, :-1], axis=0))),
                n_items=ds.n_items, n_parameters=best.num_parameters(), steps=run.steps, total_steps=run.total_steps,
                best_step=run.best["step"], stopped_by=run.stopped_by, examples_seen=run.totals["examples"], train_wall_s=wall, train_step_s=run.train_time_s, examples_per_s=run.examples_per_s,
-               eval_users=ds.n_users if users is None else len(users), valid=metrics["valid"], test=metrics["test"], valid_decode_s=metrics["valid_decode_s"], test_decode_s=metrics["test_decode_s"],
+               eval_users=ds.n_users if users is None else len(users), valid=metrics["valid"], test=metrics["test"],
+               valid_exclude_seen=metrics["valid_exclude_seen"], test_exclude_seen=metrics["test_exclude_seen"], valid_decode_s=metrics["valid_decode_s"], test_decode_s=metrics["test_decode_s"],
                baselines=base, paper_test=PAPER_TIGER_BEAUTY if cfg.dataset == "beauty" else None,
                history=run.history, losses=[list(l) for l in run.losses], config=asdict(cfg), run_dir=run_dir)
     res = _plain(res)
@@ -558,7 +584,7 @@ def main(argv=None):
     if bad: p.error(f"--set expects KEY=VALUE, got {bad}")
     cfg = load_config(a.config, **{k: parse_value(v) for k, v in (s.split("=", 1) for s in a.set)})
     res = run_tiger(cfg, a.resume_from, a.stop_after_steps, stop_after_minutes=a.stop_after_minutes, overwrite=a.overwrite)
-    print(yaml.safe_dump({k: res[k] for k in ("valid", "test", "best_step", "train_wall_s", "examples_per_s")}, sort_keys=False))
+    print(yaml.safe_dump({k: res[k] for k in ("valid", "test", "valid_exclude_seen", "test_exclude_seen", "best_step", "train_wall_s", "examples_per_s")}, sort_keys=False))
     return res
 
 # %% ../nbs/08_tiger_trainer.ipynb #bbaffa64
