@@ -5,8 +5,10 @@ one failing step is recorded and the others still run):
   1. tokenizer     RQ-VAE at its default config (genrec.rqvae.train_tokenizer) and its health table
   2. tiger_train   TIGER at paper size (4+4 layers, 6x64 heads, width 128, MLP 1024, 20 history items, 3x256 codes +
                    uniqueness, bf16) through genrec.tiger_trainer.train_tiger on the step-1 IDs; a short calibration
-                   run measures examples/s and decoding users/s first, so the cosine schedule is planned to end inside
-                   the training time (target --tiger_examples training targets, at most --tiger_minutes)
+                   measures each training variant (--tiger_variants: eager, fused AdamW, torch.compile, CUDA graphs;
+                   compile time counted) and decoding users/s, picks the variant that trains the planned examples
+                   soonest, and plans the cosine schedule to end inside the training time (target --tiger_examples
+                   training targets, at most --tiger_minutes)
   3. tiger_decode  constrained beam search (beam 20) of ALL validation and test users with the best checkpoint
   4. two_tower     genrec.two_tower.train_two_tower, default config (config/training_config.yaml), early stopping
      sasrec        genrec.sasrec.train_sasrec (the BENCHMARKS.md config), early stopping on validation NDCG@10
@@ -40,7 +42,8 @@ PROFILES = {
         rqvae_epochs=50,  # the RQ-VAE default
         tiger_dims=dict(embedding_dim=128, attn_dim=384, num_heads=6, n_layers=4, mlp_dim=1024),  # paper size
         tiger_batch_size=2048, tiger_lr=2e-3, tiger_minutes=5.0, tiger_examples=7e6, tiger_calibrate_steps=60,
-        calibrate_warmup_steps=5, tiger_validations=12, max_train_users=None, eval_users=2000, decode_users=None,
+        calibrate_warmup_steps=5, tiger_validations=12, tiger_variants="eager,fused,compile,cudagraphs",
+        variants_budget_s=150, max_train_users=None, eval_users=2000, decode_users=None,
         eval_batch_size=2048, two_tower_overrides={}, sasrec_epochs=200, sasrec_users=None,
         # seconds each step is expected to need (min: the least worth starting); tiger_train plans around them
         est_s=dict(tokenizer=45, tiger_min=90, two_tower=75, sasrec=45, sasrec_min=20, baselines=20,
@@ -50,12 +53,19 @@ PROFILES = {
         rqvae_epochs=5,
         tiger_dims=dict(embedding_dim=32, attn_dim=32, num_heads=2, n_layers=1, mlp_dim=64),
         tiger_batch_size=256, tiger_lr=3e-3, tiger_minutes=0.5, tiger_examples=1.5e5, tiger_calibrate_steps=5,
-        calibrate_warmup_steps=1, tiger_validations=3, max_train_users=5000, eval_users=200, decode_users=300,
+        calibrate_warmup_steps=1, tiger_validations=3, tiger_variants="eager,fused", variants_budget_s=30, max_train_users=5000, eval_users=200, decode_users=300,
         eval_batch_size=150,
         two_tower_overrides={"data.max_users": 2000, "training.num_epochs": 1}, sasrec_epochs=1, sasrec_users=2000,
         est_s=dict(tokenizer=10, tiger_min=10, two_tower=20, sasrec=5, sasrec_min=3, baselines=5, slack=5),
     ),
 }
+
+
+# TIGER training variants the calibration measures (TigerTrainConfig keys); CUDA graphs come through torch.compile's
+# 'reduce-overhead' mode, which records one graph per batch shape
+TIGER_VARIANTS = {"eager": dict(compile="no", fused_adamw=False), "fused": dict(compile="no", fused_adamw=True),
+                  "compile": dict(compile="default", fused_adamw=True),
+                  "cudagraphs": dict(compile="reduce-overhead", fused_adamw=True)}
 
 
 def parse_args(argv=None)->SimpleNamespace:
@@ -88,6 +98,10 @@ def parse_args(argv=None)->SimpleNamespace:
     g.add_argument("--tiger_patience", type=int, default=0, help="stop after this many validations without a "
                    "better Recall@10 (0: run the planned schedule)")
     g.add_argument("--tiger_calibrate_steps", type=int, default=None, help="steps of the speed calibration run")
+    g.add_argument("--tiger_variants", default=None, help="training variants to measure, comma-separated, from "
+                   f"{sorted(TIGER_VARIANTS)}; the fastest for the plan trains (full: all four, smoke: eager,fused)")
+    g.add_argument("--variants_budget_s", type=float, default=None, help="no new variant starts after this many "
+                   "seconds of calibration (full 150, smoke 30)")
     g.add_argument("--eval_users", type=int, default=None, help="validation users during training (full 2000)")
     g.add_argument("--eval_batch_size", type=int, default=None, help="users per beam-search batch (full 2048)")
     g.add_argument("--decode_users", type=int, default=None,
@@ -260,32 +274,63 @@ def step_tiger_train(b:Bench, rec:dict):
     if "tok_dir" not in b.ctx: raise Skip("needs the tokenizer of step 1, which did not finish")
     ds, c, est = b.ctx["ds"], b.c, b.c.est_s
     run_dir = b.fresh_dir("tiger")
-    cal_cfg = tiger_config(b, save_dir_root=str(b.fresh_dir("tiger_calibration")), epochs=1, warmup_steps=10,
-                           eval_every=10**9, save_every=10**9, wandb_log_interval=10**9)
+    cal_keys = dict(epochs=1, warmup_steps=10, eval_every=10**9, save_every=10**9, wandb_log_interval=10**9)
+    cal_cfg = tiger_config(b, **cal_keys)
     ids, src = item_semantic_ids(cal_cfg, ds, run_dir)  # loads the ID table train_tokenizer wrote
     acc = make_accelerator(cal_cfg, run_dir)
     b.ctx.update(acc=acc)
     rec.update(semantic_ids=src, precision=resolve_precision(c.precision), accelerate_device=str(acc.device))
 
-    # 1. speed: training steps through the real trainer, then one decoding batch; each measured after a warm-up
+    # 1. speed: training steps through the real trainer, once per variant (eager / fused AdamW / torch.compile /
+    #    CUDA graphs), then one decoding batch. Per variant: the first `calibrate_warmup_steps` steps hold the kernel
+    #    warm-up and any compilation; the steps after them give the steady speed. The variant that would train the
+    #    planned examples soonest, its compilation counted, trains the real run.
     t = time.perf_counter()
-    for steps in (c.calibrate_warmup_steps, c.tiger_calibrate_steps):  # the first run only warms the kernels up
-        cal = train_tiger(cal_cfg, ds, ids, cal_cfg.save_dir_root, stop_after_steps=steps, accelerator=acc,
-                          progress=False)
+    cal_dir = b.fresh_dir("tiger_calibration")
+    variants, first = {}, None
+    for name in [v for v in c.tiger_variants.split(",") if v]:
+        if name not in TIGER_VARIANTS: raise ValueError(f"--tiger_variants: unknown {name!r}; known {sorted(TIGER_VARIANTS)}")
+        if variants and time.perf_counter() - t > c.variants_budget_s:
+            variants[name] = dict(status="skipped", reason=f"calibration past its {c.variants_budget_s:.0f} s budget")
+            continue
+        vcfg = tiger_config(b, **{**cal_keys, **TIGER_VARIANTS[name]}, save_dir_root=str(cal_dir/name))
+        tv = time.perf_counter()
+        try:
+            cal = train_tiger(vcfg, ds, ids, vcfg.save_dir_root, stop_after_steps=c.calibrate_warmup_steps + c.tiger_calibrate_steps,
+                              accelerator=acc, progress=False)
+            sync(b.device)
+        except Exception as e:  # a variant this torch/device cannot run (e.g. no compiler): recorded, others go on
+            variants[name] = dict(status="failed", error=f"{type(e).__name__}: {e}"[:500]); b.log(f"variant {name}: {variants[name]['error']}")
+            continue
+        w = c.calibrate_warmup_steps
+        steady_s, steady_n = sum(x[0] for x in cal.step_log[w:]), sum(x[1] for x in cal.step_log[w:])
+        rate = steady_n / max(steady_s, 1e-9)
+        warm_s = sum(x[0] for x in cal.step_log[:w]) - w * steady_s / max(1, len(cal.step_log) - w)  # above steady
+        variants[name] = dict(status="ok", **TIGER_VARIANTS[name], examples_per_s=rate, warmup_extra_s=max(0.0, warm_s),
+                              wall_s=time.perf_counter() - tv)
+        b.log(f"variant {name}: {rate:,.0f} targets/s steady, {max(0.0, warm_s):.1f} s of warm-up/compilation")
+        if first is None: first = cal
+        else: del cal
+    ok = {k: v for k, v in variants.items() if v["status"] == "ok"}
+    if not ok: raise RuntimeError(f"no TIGER variant ran: {variants}")
     n_dec = min(ds.n_users, c.eval_batch_size)
-    decode = lambda users: evaluate_tiger(cal.model, ds, "valid", users=users, beam_size=20,
+    decode = lambda users: evaluate_tiger(first.model, ds, "valid", users=users, beam_size=20,
                                           batch_size=c.eval_batch_size, accelerator=acc)
     decode(np.arange(min(n_dec, 64)))  # warm-up
     sync(b.device); t_dec = time.perf_counter()
     decode(np.arange(n_dec))
     sync(b.device)
     decode_rate = n_dec / (time.perf_counter() - t_dec)
-    spe = cal.total_steps  # one epoch was planned, so this is the optimiser steps per epoch
-    rec["calibration"] = dict(steps=cal.steps, examples_per_s=cal.examples_per_s, steps_per_epoch=spe,
-                              decode_users=n_dec, decode_users_per_s=decode_rate, seconds=time.perf_counter() - t)
-    del cal
-    shutil.rmtree(cal_cfg.save_dir_root, ignore_errors=True)
-    b.log(f"calibration: {rec['calibration']['examples_per_s']:,.0f} training targets/s, "
+    spe = first.total_steps  # one epoch was planned, so this is the optimiser steps per epoch
+    # the pick: least time for the examples target (or the most examples in the time cap), compilation counted
+    cost = lambda v: v["warmup_extra_s"] + c.tiger_examples / v["examples_per_s"]
+    pick = min(ok, key=lambda k: cost(ok[k]))
+    rec["calibration"] = dict(variants=variants, picked=pick, examples_per_s=ok[pick]["examples_per_s"],
+                              steps_per_epoch=spe, decode_users=n_dec, decode_users_per_s=decode_rate,
+                              seconds=time.perf_counter() - t)
+    del first
+    shutil.rmtree(cal_dir, ignore_errors=True)
+    b.log(f"calibration: picked {pick} ({rec['calibration']['examples_per_s']:,.0f} training targets/s), "
           f"{decode_rate:,.0f} users/s decoding, {spe} steps per epoch")
 
     # 2. the plan: training time, then epochs from the examples target and the measured speed
@@ -303,10 +348,11 @@ def step_tiger_train(b:Bench, rec:dict):
     n_train = int(sum(max(len(s) - 3, 0) for s in seqs))  # training targets per epoch (every sliding window)
     val_s = c.tiger_validations * min(c.eval_users or ds.n_users, ds.n_users) / decode_rate
     rate = rec["calibration"]["examples_per_s"]
-    epochs_by_time = 0.85 * rate * max(train_s - val_s, 0.0) / n_train
+    compile_s = variants[pick]["warmup_extra_s"]  # the real run compiles again (or hits the cache)
+    epochs_by_time = 0.85 * rate * max(train_s - val_s - compile_s, 0.0) / n_train
     epochs = max(1, int(min(c.tiger_examples / n_train, epochs_by_time)))
     total = epochs * spe
-    cfg = tiger_config(b, epochs=epochs, decay_epochs=None, warmup_steps=max(1, round(c.tiger_warmup_frac * total)),
+    cfg = tiger_config(b, **TIGER_VARIANTS[pick], epochs=epochs, decay_epochs=None, warmup_steps=max(1, round(c.tiger_warmup_frac * total)),
                        eval_every=max(1, total // c.tiger_validations), save_every=0,
                        wandb_log_interval=max(1, total // 200))
     rec["plan"] = dict(train_s=train_s, n_train_targets_per_epoch=n_train, epochs=epochs, steps=total,
@@ -322,9 +368,7 @@ def step_tiger_train(b:Bench, rec:dict):
     t = time.perf_counter()
     run = train_tiger(cfg, ds, ids, run_dir, accelerator=acc, progress=c.progress, stop_after_minutes=train_s / 60)
     sync(b.device)
-    stale = sum(h["step"] > run.best["step"] for h in run.history)
-    stopped_by = ("schedule" if run.steps >= run.total_steps else
-                  "patience" if cfg.patience and stale >= cfg.patience else "time limit")
+    stopped_by = run.stopped_by
     rec.update(wall_s=time.perf_counter() - t, steps=run.steps, total_steps=run.total_steps, stopped_by=stopped_by,
                train_step_s=run.train_time_s, examples_per_s=run.examples_per_s, totals=run.totals,
                examples_seen=run.totals["examples"], epochs_done=run.steps / spe, best=run.best,
@@ -349,7 +393,7 @@ def step_tiger_train(b:Bench, rec:dict):
 def step_tiger_decode(b:Bench, rec:dict):
     "Constrained beam search of every validation and test user (or --decode_users) with the best checkpoint."
     from genrec.tiger import Tiger
-    from genrec.tiger_trainer import evaluate_tiger
+    from genrec.tiger_trainer import score_topk, tiger_topk
     if "acc" not in b.ctx or (b.ctx.get("tiger_best") is None and b.ctx.get("tiger_last") is None):
         raise Skip("needs a trained TIGER from step 2, which did not finish")
     ds, c, acc = b.ctx["ds"], b.c, b.ctx["acc"]
@@ -361,9 +405,10 @@ def step_tiger_decode(b:Bench, rec:dict):
     n = ds.n_users if users is None else len(users)
     for split in ("valid", "test"):
         sync(b.device); t = time.perf_counter()
-        rec[split] = evaluate_tiger(model, ds, split, users=users, beam_size=20, batch_size=c.eval_batch_size,
-                                    accelerator=acc)
+        top, ex = tiger_topk(model, ds, split, users=users, beam_size=20, batch_size=c.eval_batch_size, accelerator=acc)
         sync(b.device); dt = time.perf_counter() - t
+        rec[split] = score_topk(top, ex, ds, split)  # both policies for the user's own items, from one decode
+        rec[split + "_exclude_seen"] = score_topk(top, ex, ds, split, exclude_seen=True)
         rec.update({f"{split}_users": n, f"{split}_decode_s": dt, f"{split}_users_per_s": n / dt})
         b.log(f"{split}: {n:,} users in {dt:.1f} s ({n / dt:,.0f} users/s), Recall@10 {rec[split]['recall@10']:.4f}, "
               f"NDCG@10 {rec[split]['ndcg@10']:.4f}")
@@ -444,7 +489,9 @@ def step_baselines(b:Bench, rec:dict):
     ds, users = b.ctx["ds"], b.ctx["eval_user_subset"]
     models = {"most-popular": MostPopular(ds), "transition": Transition(ds, 50)}
     for split in ("valid", "test"):
-        rec[split] = {name: evaluate_recommender(m, ds, split, users=users) for name, m in models.items()}
+        for ex, sfx in ((False, ""), (True, "_exclude_seen")):
+            rec[split + sfx] = {name: evaluate_recommender(m, ds, split, users=users, exclude_seen=ex)
+                                for name, m in models.items()}
     rec["users"] = ds.n_users if users is None else len(users)
 
 
@@ -478,6 +525,7 @@ def summary_markdown(r:dict)->str:
         if name == "tiger_train" and "steps" in s:
             note = (f"{s['steps']:,} steps, {s['examples_seen']:,} examples, {s['epochs_done']:.1f} epochs, "
                     f"stopped by {s['stopped_by']}, best step {s['best']['step']}")
+            if "calibration" in s: note += f", variant {s['calibration']['picked']}"
         if name == "tokenizer" and "summary" in s: note = s["summary"] + f"; all bars passed: {s['all_bars_passed']}"
         if name in ("two_tower", "sasrec") and "best_epoch" in s:
             note = f"best epoch {s['best_epoch']} of {s['epochs_run']}"
@@ -486,18 +534,19 @@ def summary_markdown(r:dict)->str:
     q = []
     if ok("tiger_decode"):
         d = steps["tiger_decode"]
-        q += [["TIGER (ours)", sp, d[f"{sp}_users"]] + [d[sp][m] for m in METRIC_COLS] for sp in ("valid", "test")]
+        q += [["TIGER (ours)", sp.replace("_", " "), d[f"{sp.split('_')[0]}_users"]] + [d[sp][m] for m in METRIC_COLS]
+              for sp in ("valid", "test", "valid_exclude_seen", "test_exclude_seen") if sp in d]
     if ok("two_tower"):
         t = steps["two_tower"]
-        q += [["two-tower", "valid", t["n_users"]] + [t["best_val_metrics"][m] for m in METRIC_COLS],
-              ["two-tower", "test", t["n_users"]] + [t["test_metrics"][m] for m in METRIC_COLS]]
+        q += [["two-tower", "valid exclude seen", t["n_users"]] + [t["best_val_metrics"][m] for m in METRIC_COLS],
+              ["two-tower", "test exclude seen", t["n_users"]] + [t["test_metrics"][m] for m in METRIC_COLS]]
     if ok("sasrec"):
         s = steps["sasrec"]
         q += [["SASRec", sp, s["n_users"]] + [s[sp][m] for m in METRIC_COLS] for sp in ("valid", "test")]
     if ok("baselines"):
         s = steps["baselines"]
-        q += [[name, sp, s["users"]] + [s[sp][name][m] for m in METRIC_COLS]
-              for sp in ("valid", "test") for name in s[sp]]
+        q += [[name, sp.replace("_", " "), s["users"]] + [s[sp][name][m] for m in METRIC_COLS]
+              for sp in ("valid", "test", "valid_exclude_seen", "test_exclude_seen") if sp in s for name in s[sp]]
     if r.get("paper_test"):
         q.append(["TIGER (paper)", "test", "-"] + [r["paper_test"].get(m, "-") for m in METRIC_COLS])
     if q: lines += [md_table(["model", "split", "users"] + METRIC_COLS, q), ""]

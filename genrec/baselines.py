@@ -73,9 +73,11 @@ class Transition:
         return torch.where((last >= 0)[:, None], out, self.fallback[:k])
 
 # %% ../nbs/03_baselines.ipynb #ee48c326
-def baseline_table(ds:RecDataset, split:str="test", ks=(5, 10, 20))->pd.DataFrame:
+def baseline_table(ds:RecDataset, split:str="test", ks=(5, 10, 20),
+                   exclude_seen:bool=False, # leave the user's own history items out of the lists (`drop_seen`)
+                  )->pd.DataFrame:
     "Recall@k / NDCG@k of most-popular and last-item transitions on `split`."
-    rows = {"most-popular": evaluate_recommender(MostPopular(ds), ds, split, ks),
-            "transition": evaluate_recommender(Transition(ds, max(max(ks), 50)), ds, split, ks)}
+    rows = {"most-popular": evaluate_recommender(MostPopular(ds), ds, split, ks, exclude_seen=exclude_seen),
+            "transition": evaluate_recommender(Transition(ds, max(max(ks), 50) + 20), ds, split, ks, exclude_seen=exclude_seen)}
     cols = [f"{m}@{k}" for k in ks for m in ("recall", "ndcg")]
     return pd.DataFrame(rows).T[cols]

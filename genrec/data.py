@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #75c33a8e
 from __future__ import annotations
-import ast, gzip, hashlib, json, os, re, shutil, urllib.request, zipfile
+import ast, gzip, hashlib, http.client, json, os, re, shutil, urllib.request, warnings, zipfile, zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +17,11 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['AMAZON_2014_URL', 'GROUPLENS_URL', 'DATASETS', 'UNK', 'DataError', 'DatasetSpec', 'download', 'project_file',
-           'cache_dir', 'locate', 'read_sequences', 'read_literal_lines', 'amazon_raw_to_p5', 'amazon_item_text',
-           'RecDataset', 'load_amazon', 'load_movielens', 'load_custom', 'load_dataset', 'sample_negatives',
-           'interactions_frame', 'save_processed', 'read_processed', 'SequenceExamples', 'collate_sequences',
-           'write_custom_sample', 'from_dict', 'DataConfig', 'parse_value']
+           'cache_dir', 'locate', 'read_sequences', 'read_literal_lines', 'read_json', 'read_safetensors',
+           'guard_run_dir', 'amazon_raw_to_p5', 'amazon_item_text', 'RecDataset', 'load_amazon', 'load_movielens',
+           'load_custom', 'load_dataset', 'sample_negatives', 'interactions_frame', 'save_processed', 'read_processed',
+           'SequenceExamples', 'collate_sequences', 'write_custom_sample', 'from_dict', 'DataConfig', 'parse_value',
+           'check_parameters']
 
 # %% ../nbs/00_data.ipynb #4d5093ff
 class DataError(ValueError):
@@ -54,9 +55,10 @@ class DatasetSpec:
 
     @property
     def urls(self):
+        "Download sources; `$GENREC_AMAZON_2014_URL` / `$GENREC_GROUPLENS_URL` replace the public ones (mirrors, tests)."
         if self.kind == "amazon":
-            return [AMAZON_2014_URL + f for f in self.layouts[1]]
-        if self.kind == "movielens": return [GROUPLENS_URL]
+            return [os.environ.get("GENREC_AMAZON_2014_URL", AMAZON_2014_URL) + f for f in self.layouts[1]]
+        if self.kind == "movielens": return [os.environ.get("GENREC_GROUPLENS_URL", GROUPLENS_URL)]
         return []
 
 DATASETS = {
@@ -71,14 +73,21 @@ DATASETS = {
 def download(url:str, # http(s) or file:// URL
              dest:str|Path, # file to write
             )->Path:
-    "Download `url` to `dest` with a progress bar; atomic (temp file + rename)."
+    "Download `url` to `dest` with a progress bar; atomic: a cut-off download leaves no `dest` and no partial file."
     dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".part")
-    with urllib.request.urlopen(url, timeout=60) as r, open(tmp, "wb") as f:
-        total = int(r.headers.get("Content-Length") or 0) or None
-        with tqdm(total=total, unit="B", unit_scale=True, desc=dest.name) as bar:
-            while chunk := r.read(1 << 20):
-                f.write(chunk); bar.update(len(chunk))
+    n, total = 0, None
+    try:
+        with urllib.request.urlopen(url, timeout=60) as r, open(tmp, "wb") as f:
+            total = int(r.headers.get("Content-Length") or 0) or None
+            with tqdm(total=total, unit="B", unit_scale=True, desc=dest.name) as bar:
+                while chunk := r.read(1 << 20):
+                    f.write(chunk); bar.update(len(chunk)); n += len(chunk)
+        if total is not None and n != total: raise OSError(f"got {n:,} of {total:,} bytes")
+    except (OSError, http.client.HTTPException) as e:
+        tmp.unlink(missing_ok=True)
+        raise OSError(f"download of {url} failed after {n:,} bytes ({type(e).__name__}: {e}); nothing was kept, "
+                      "run again to retry") from None
     os.replace(tmp, dest)
     return dest
 
@@ -102,10 +111,11 @@ def _usable(spec, folder):
     return folder.is_dir() and any(all((folder/f).exists() for f in lay) for lay in spec.layouts)
 
 def _candidates(spec, data_dir):
-    if data_dir is not None:
+    if data_dir is not None:  # an explicit folder is used or fails: no fallback to the environment or the cache
         data_dir = Path(data_dir)
         yield data_dir
         for f in spec.folders: yield data_dir/f
+        return
     if env := os.environ.get("GENREC_DATA_DIR"):
         for f in spec.folders: yield Path(env)/f
     yield cache_dir()/spec.name
@@ -114,13 +124,18 @@ def locate(name:str, # dataset name, a key of `DATASETS`
            data_dir:str|Path|None=None, # folder holding the files (or holding a `<name>` folder)
            download_missing:bool=True, # download into the cache when not found locally
           )->Path:
-    "Folder holding dataset `name`: `data_dir`, `$GENREC_DATA_DIR/<name>`, the cache, then a download."
+    "Folder holding dataset `name`: `data_dir` if given (and nothing else), else `$GENREC_DATA_DIR/<name>`, the cache, a download."
     if name not in DATASETS:
         raise DataError(f"Unknown dataset {name!r}; choose one of {sorted(DATASETS)}.")
     spec = DATASETS[name]
     tried = list(dict.fromkeys(_candidates(spec, data_dir)))
     for folder in tried:
         if _usable(spec, folder): return folder
+    if data_dir is not None:
+        layouts = " or ".join("{" + ", ".join(lay) + "}" for lay in spec.layouts)
+        raise FileNotFoundError(f"Dataset {name!r} not found in data_dir={str(data_dir)!r}: looked for {layouts} in "
+                                f"{', '.join(map(str, tried))}. Put the files there, or pass data_dir=None to use "
+                                f"$GENREC_DATA_DIR, the cache or a download.")
     if download_missing and spec.urls:
         dest = cache_dir()/spec.name
         try:
@@ -157,6 +172,7 @@ def read_sequences(path:str|Path)->dict:
             if min(ids) < 1: raise DataError(f"{_where(path, i)}: ids are 1-based; found {min(ids)}.")
             if ids[0] in seqs: raise DataError(f"{_where(path, i)}: user {ids[0]} appears twice.")
             seqs[ids[0]] = ids[1:]
+    if not seqs: raise DataError(f"{path}: no users (the file is empty); expected lines 'user item item ...'.")
     return seqs
 
 # %% ../nbs/00_data.ipynb #c3480ca7
@@ -168,18 +184,58 @@ def read_literal_lines(path:str|Path)->list:
     "Read a (gzipped) file of one JSON object or Python-literal dict per line; errors name file:line."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path} does not exist.")
-    out = []
-    with _open_text(path) as f:
-        for i, line in enumerate(f, 1):
-            if not line.strip(): continue
-            try: rec = json.loads(line)
-            except ValueError:
-                try: rec = ast.literal_eval(line)
-                except (ValueError, SyntaxError) as e:
-                    raise DataError(f"{_where(path, i)}: not a JSON object or Python literal ({e.__class__.__name__}).") from None
-            if not isinstance(rec, dict): raise DataError(f"{_where(path, i)}: expected a dict, got {type(rec).__name__}.")
-            out.append(rec)
-    return out
+    out, i = [], 0
+    try:
+        with _open_text(path) as f:
+            for i, line in enumerate(f, 1): out.append(_literal_line(path, i, line))
+    except (EOFError, gzip.BadGzipFile, zlib.error, UnicodeDecodeError) as e:
+        raise DataError(f"{_where(path, i + 1)}: the file is damaged or cut short ({type(e).__name__}: {e}); "
+                        "download it again or restore it.") from None
+    return [r for r in out if r is not None]
+
+def _literal_line(path, i, line):
+    "The dict on line `i`, or None for a blank line."
+    if not line.strip(): return None
+    try: rec = json.loads(line)
+    except ValueError:
+        try: rec = ast.literal_eval(line)
+        except (ValueError, SyntaxError) as e:
+            raise DataError(f"{_where(path, i)}: not a JSON object or Python literal ({e.__class__.__name__}).") from None
+    if not isinstance(rec, dict): raise DataError(f"{_where(path, i)}: expected a dict, got {type(rec).__name__}.")
+    return rec
+
+def read_json(path:str|Path):
+    "The JSON in `path`; a missing, empty or cut-short file raises an error naming it."
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"{path} does not exist.")
+    try: return json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise DataError(f"{path}: not valid JSON ({e}); the file may be cut short: write it again, or restore it.") from None
+
+def read_safetensors(path:str|Path, device="cpu")->tuple:
+    "(tensors, metadata) of a safetensors file; a missing, empty or cut-short file, or a folder, raises an error naming it."
+    from safetensors import safe_open
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"{path} does not exist.")
+    if path.is_dir(): raise IsADirectoryError(f"{path} is a folder; pass the .safetensors file in it.")
+    try:
+        with safe_open(str(path), framework="pt", device=str(device)) as f:
+            return {k: f.get_tensor(k) for k in f.keys()}, (f.metadata() or {})
+    except Exception as e:  # safetensors' SafetensorError (bad header, cut short), OSError
+        raise DataError(f"{path}: not a readable safetensors file ({type(e).__name__}: {e}); it may be cut short or not a "
+                        "checkpoint: write it again, or restore it.") from None
+
+def guard_run_dir(folder:str|Path, # a trainer's output folder
+                  files, # names in it that mark an earlier run
+                  overwrite:bool=False, # the caller asked to start over: report what is there, refuse nothing
+                  how:str="overwrite=True", # how the user asks for that, in the trainer's own words
+                 )->list:
+    "The marker `files` already in `folder`; unless `overwrite`, an error naming them and the ways on."
+    found = [f for f in files if (Path(folder)/f).exists()]
+    if found and not overwrite:
+        raise FileExistsError(f"{folder} already holds a run ({', '.join(found)}); nothing was changed. Start it over with "
+                              f"{how}, or choose another output folder.")
+    return found
 
 # %% ../nbs/00_data.ipynb #e7859225
 def amazon_raw_to_p5(reviews_path:str|Path, # `reviews_<Category>_5.json.gz`
@@ -276,8 +332,16 @@ def _finish(name, seqs, items, user_ids, source, where, timestamps=None, min_len
     return RecDataset(name, seqs, items, list(user_ids), timestamps, brands, categories, source)
 
 # %% ../nbs/00_data.ipynb #29abc25a
-def _amazon_items(meta_records, item_ids, where):
+def _amazon_items(meta_records, item_ids, where, max_missing:float=0.01):
     by_asin = {m.get("asin"): m for m in meta_records}
+    missing = [a for a in item_ids if a not in by_asin]
+    if missing:
+        msg = (f"{where}: {len(missing):,} of {len(item_ids):,} items ({len(missing) / len(item_ids):.1%}) have no metadata, "
+               f"so no title, brand, category or text, e.g. {missing[:5]}")
+        if len(missing) > max_missing * len(item_ids):
+            raise DataError(msg + f". That is more than max_missing_meta={max_missing:g} of the catalogue: check that the "
+                            "file is complete, or raise max_missing_meta (load_dataset) to accept it.")
+        warnings.warn(msg + ".")
     rows = []
     for asin in item_ids:
         m = by_asin.get(asin, {})
@@ -288,13 +352,15 @@ def _amazon_items(meta_records, item_ids, where):
                          text=amazon_item_text(m) if m else ""))
     return pd.DataFrame(rows)
 
-def load_amazon(folder:Path, spec:DatasetSpec)->RecDataset:
+def load_amazon(folder:Path, spec:DatasetSpec,
+                max_missing_meta:float=0.01, # fraction of items that may lack metadata (a warning lists them); more is an error
+               )->RecDataset:
     "Load an Amazon 2014 category from the P5 layout, or from the raw review/meta files."
     folder = Path(folder)
     if (folder/"sequential_data.txt").exists():
         where = folder/"sequential_data.txt"
         raw = read_sequences(where)
-        maps = json.loads((folder/"datamaps.json").read_text())
+        maps = read_json(folder/"datamaps.json")
         meta_path = folder/"meta.json.gz"
     else:
         where = folder/f"reviews_{spec.category}_5.json.gz"
@@ -307,7 +373,7 @@ def load_amazon(folder:Path, spec:DatasetSpec)->RecDataset:
     users = sorted(raw)
     seqs = [np.asarray(raw[u], dtype=np.int64) - 1 for u in users]
     user_ids = [maps["id2user"].get(str(u), str(u)) for u in users]
-    items = _amazon_items(read_literal_lines(meta_path), item_ids, meta_path)
+    items = _amazon_items(read_literal_lines(meta_path), item_ids, meta_path, max_missing_meta)
     return _finish(spec.name, seqs, items, user_ids, folder, where)
 
 # %% ../nbs/00_data.ipynb #a7e83525
@@ -395,10 +461,12 @@ _LOADERS = {"amazon": load_amazon, "movielens": load_movielens, "custom": load_c
 def load_dataset(name:str, # 'beauty', 'sports', 'toys', 'ml-100k' or 'custom'
                  data_dir:str|Path|None=None, # folder with the files; else $GENREC_DATA_DIR/<name>, the cache, a download
                  download_missing:bool=True, # download from the public source when not found locally
+                 max_missing_meta:float=0.01, # Amazon: fraction of items allowed without metadata (they get no text)
                 )->RecDataset:
     "Find, parse and check dataset `name`."
     folder = locate(name, data_dir, download_missing)
     spec = DATASETS[name]
+    if spec.kind == "amazon": return load_amazon(folder, spec, max_missing_meta)
     return _LOADERS[spec.kind](folder, spec)
 
 # %% ../nbs/00_data.ipynb #3e25889c
@@ -466,7 +534,7 @@ def read_processed(folder:str|Path)->dict:
     for f in need:
         if not (folder/f).exists():
             raise FileNotFoundError(f"{folder/f} not found: run genrec.data.save_processed(load_dataset(name), {str(folder)!r}) first.")
-    js = lambda f: json.loads((folder/f).read_text())
+    js = lambda f: read_json(folder/f)
     negs = js("negatives.json")
     return dict(interactions=pd.read_parquet(folder/"interactions_mapped.parquet"), items=pd.read_parquet(folder/"items.parquet"),
                 splits=js("splits.json"), uid2idx=js("uid2idx.json"), iid2idx=js("iid2idx.json"), vocab=js("vocab.json"),
@@ -533,14 +601,38 @@ def from_dict(cls, # a dataclass type
               d:dict|None, # values to set; missing keys keep their defaults
               source:str="config", # where `d` came from (file or section), for error messages
              ):
-    "`cls(**d)`, but an unknown key, or text where a number belongs, raises `DataError` naming `source` and the key."
+    "`cls(**d)`, but an unknown key or a value of the wrong type raises `DataError` naming `source`, the key and the value."
     d = dict(d or {})
     known = {f.name for f in dataclasses.fields(cls)}
     if bad := sorted(set(d) - known):
         raise DataError(f"{source}: unknown key(s) {bad} for {cls.__name__}; known keys: {sorted(known)}.")
     for f in dataclasses.fields(cls):
-        if isinstance(d.get(f.name), str) and _numeric(f.type): raise DataError(_number_as_text(source, f.name, d[f.name]))
+        if f.name in d: d[f.name] = _checked(source, f.name, d[f.name], f.type)
     return cls(**d)
+
+def _checked(source, key, v, t):
+    "`v` if it fits the scalar annotation `t` (an integral float becomes an int where an int belongs), else a DataError."
+    parts = set(re.split(r"[|\[\], ]+", t if isinstance(t, str) else getattr(t, "__name__", str(t)))) - {""}
+    scalars = parts & {"int", "float", "bool", "str"}
+    if not scalars or parts - scalars - {"None", "Optional"}: return v  # containers, unions with other types: not checked here
+    want = " or ".join(sorted(scalars)) + (" or null" if parts & {"None", "Optional"} else "")
+    bad = lambda: DataError(f"{source}: {key}={v!r} is {type(v).__name__}, but {key} takes {want}.")
+    if v is None:
+        if parts & {"None", "Optional"}: return v
+        raise bad()
+    if isinstance(v, str):
+        if "str" in scalars: return v
+        if _numeric(t): raise DataError(_number_as_text(source, key, v))
+        raise bad()
+    if isinstance(v, bool):  # YAML's yes/no/true/false; not a number here
+        if "bool" in scalars: return v
+        raise bad()
+    if isinstance(v, int) and scalars & {"int", "float"}: return v
+    if isinstance(v, float):
+        if "float" in scalars: return v
+        if "int" in scalars and v.is_integer(): return int(v)
+        if "int" in scalars: raise DataError(f"{source}: {key}={v!r} must be a whole number.")
+    raise bad()
 
 def _numeric(t)->bool:
     "Is the annotation `t` (a type or, under `from __future__ import annotations`, its text) a number type, not text?"
@@ -564,3 +656,29 @@ def parse_value(s:str):
     "The Python value of a command-line `KEY=VALUE` text: JSON where it parses, else YAML."
     try: return json.loads(s)
     except json.JSONDecodeError: return yaml.safe_load(s)
+
+# %% ../nbs/00_data.ipynb #9a7a0002
+def _assigned(src:str)->list:
+    "Names assigned at the top level of the code `src` (`x = …`, `x: T = …`)."
+    import ast
+    out = []
+    for st in ast.parse(src).body:
+        for t in (st.targets if isinstance(st, ast.Assign) else [st.target] if isinstance(st, ast.AnnAssign) else []):
+            if isinstance(t, ast.Name): out.append(t.id)
+    return out
+
+def check_parameters(ns:dict, # the notebook's `globals()`
+                    )->list:
+    "Under papermill: the injected parameter names; an error for any the parameters cell does not declare."
+    import difflib
+    cells = list(ns.get("In") or ns.get("_ih") or [])
+    injected = [i for i, s in enumerate(cells) if i > 0 and s.lstrip().startswith("# Parameters")]
+    if not injected: return []  # not run by papermill, or no -p given
+    i = injected[-1]
+    given, declared = _assigned(cells[i]), _assigned(cells[i - 1])
+    if bad := [k for k in given if k not in declared]:
+        hint = lambda k: (f"{k!r} (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(k, declared, 1, 0.6))
+                          else repr(k))
+        raise DataError(f"unknown notebook parameter(s) {', '.join(map(hint, bad))}; this notebook's parameters: "
+                        f"{', '.join(declared)}.")
+    return given

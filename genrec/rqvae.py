@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .data import _atomic_write
+from .data import _atomic_write, guard_run_dir, read_safetensors
 from .embeddings import check_embeddings
 
 # %% auto #0
@@ -284,12 +284,13 @@ def _atomic_save_safetensors(tensors:dict, path, metadata:dict):
     _atomic_write(path, lambda tmp: tmp.write_bytes(data))  # Python's open: the usual umask permissions (safetensors' save_file makes 0600)
 
 def _read_safetensors(path, kind:str):
-    from safetensors import safe_open
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path}: no such checkpoint; train one first (train_rqvae(..., out_dir=...)).")
-    with safe_open(str(path), framework="pt") as f:
-        meta = f.metadata() or {}
-        tensors = {k: f.get_tensor(k) for k in f.keys()}
+    if path.is_dir():  # the folder train_tokenizer wrote: name the file to pass
+        f = path/TOKENIZER_FILES[kind.split(".")[-1]]
+        raise IsADirectoryError(f"{path} is a folder; pass the checkpoint file{' ' + str(f) if f.exists() else ''}, "
+                                "or the folder to load_tokenizer.")
+    tensors, meta = read_safetensors(path)
     if meta.get("format") != kind:
         raise ValueError(f"{path}: not a {kind} checkpoint (format={meta.get('format')!r}).")
     return tensors, meta
@@ -498,13 +499,15 @@ def train_tokenizer(embeddings, # (n_items, dim) item embeddings; row i = item i
                     out_dir:str|Path|None=None, # write checkpoint, semantic_ids.{npy,parquet}, health.json here
                     device:str|None=None, # RQ-VAE device (default: cuda if available)
                     progress:bool=True, # tqdm bar (RQ-VAE)
+                    overwrite:bool=False, # replace a tokenizer already in `out_dir` (otherwise that is an error)
                    )->tuple:
     "Train an RQ-VAE or fit RQ-KMeans; returns (tokenizer, history, health) and writes them to `out_dir`."
     import time
     if kind not in TOKENIZER_FILES: raise ValueError(f"kind must be 'rqvae' or 'rqkmeans', got {kind!r}.")
     x = _as_embeddings(embeddings)
     config = config or RqVaeConfig()
-    if out_dir is not None:  # a checkpoint of the other kind left in out_dir would not match the new ID table
+    if out_dir is not None:  # never over an earlier tokenizer unless asked; then no file of the old one may survive
+        guard_run_dir(out_dir, [*TOKENIZER_FILES.values(), "semantic_ids.npy", "health.json"], overwrite)
         for k, f in TOKENIZER_FILES.items():
             if k != kind and (Path(out_dir)/f).exists(): (Path(out_dir)/f).unlink()
         if kind != "rqvae" and (Path(out_dir)/"history.json").exists(): (Path(out_dir)/"history.json").unlink()
@@ -538,10 +541,7 @@ def load_tokenizer(path, # a checkpoint written by `RqVae.save` / `RqKMeans.save
             raise FileNotFoundError(f"{p}: expected exactly one of {list(TOKENIZER_FILES.values())}, found {[f.name for f in found]}.")
         p = found[0]
     if not p.exists(): raise FileNotFoundError(f"{p}: no such checkpoint; train one first (train_tokenizer(..., out_dir=...)).")
-    from safetensors import safe_open
-    try:
-        with safe_open(str(p), framework="pt") as f: fmt = (f.metadata() or {}).get("format")
-    except Exception as e: raise ValueError(f"{p}: not a genrec tokenizer checkpoint (not a safetensors file: {e}).") from None
+    fmt = read_safetensors(p)[1].get("format")
     if fmt == "genrec.rqvae": return RqVae.load_from_checkpoint(p)
     if fmt == "genrec.rqkmeans": return RqKMeans.load_from_checkpoint(p)
     raise ValueError(f"{p}: not a genrec tokenizer checkpoint (format={fmt!r}; expected 'genrec.rqvae' or 'genrec.rqkmeans').")

@@ -12,12 +12,11 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from safetensors import safe_open
-from safetensors.torch import load_file, save_file
+from safetensors.torch import save_file
 from tqdm.auto import tqdm
 
 from .baselines import evaluate_recommender
-from .data import RecDataset, _atomic_write
+from .data import RecDataset, _atomic_write, guard_run_dir, read_safetensors
 
 # %% auto #0
 __all__ = ['SASRecConfig', 'pad_right', 'CausalSelfAttention', 'MLP', 'Block', 'SASRec', 'training_windows', 'save_sasrec',
@@ -181,7 +180,7 @@ def load_sasrec(path:str|Path, n_items:int|None=None, # expected catalogue size 
     "Rebuild a `SASRec` from a checkpoint written by `save_sasrec`."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path} does not exist; train a model with `train_sasrec` first.")
-    with safe_open(str(path), framework="pt") as f: meta = f.metadata() or {}
+    state, meta = read_safetensors(path)
     if meta.get("model") != "genrec.sasrec" or "config" not in meta:
         raise ValueError(f"{path} is not a genrec SASRec checkpoint (no 'config' metadata); write it with `save_sasrec`.")
     cfg = SASRecConfig(**json.loads(meta["config"]))
@@ -189,7 +188,7 @@ def load_sasrec(path:str|Path, n_items:int|None=None, # expected catalogue size 
         raise ValueError(f"{path} holds a SASRec for {cfg.n_items} items but the dataset has {n_items}; "
                          "load the checkpoint trained on this dataset, or train a new one.")
     model = SASRec(cfg)
-    model.load_state_dict(load_file(str(path)))
+    model.load_state_dict(state)
     return model.to(device).eval()
 
 # %% ../nbs/07_sasrec.ipynb #166fa84b
@@ -246,6 +245,7 @@ def train_sasrec(ds:RecDataset, # the dataset; the model learns from `ds.train_s
                  max_minutes:float|None=None, # stop (after the current epoch) past this much wall time
                  ks=(5, 10, 20), # cut-offs reported on validation and test
                  progress:bool=True, # tqdm bar over epochs
+                 overwrite:bool=False, # replace a checkpoint already in `out_dir` (otherwise that is an error)
                 )->dict:
     "Train SASRec with full-softmax cross-entropy; returns the model, the history, the best epoch and test metrics."
     cfg = config if config is not None else SASRecConfig(n_items=ds.n_items)
@@ -253,6 +253,7 @@ def train_sasrec(ds:RecDataset, # the dataset; the model learns from `ds.train_s
         raise ValueError(f"config.n_items={cfg.n_items} but dataset {ds.name!r} has {ds.n_items} items.")
     if monitor not in {f"{m}@{k}" for m in ("recall", "ndcg") for k in ks}:
         raise ValueError(f"monitor={monitor!r} is not one of the reported metrics (recall/ndcg @ {ks}).")
+    guard_run_dir(out_dir, ["sasrec.safetensors", "results.yaml"], overwrite)  # never over an earlier run unless asked
     dev = _pick_device(device)
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)

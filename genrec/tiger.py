@@ -12,9 +12,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from safetensors.torch import save_file, load_file
+from safetensors.torch import save_file
 
-from .data import _atomic_write, from_dict
+from .data import _atomic_write, from_dict, read_json, read_safetensors
 
 # %% auto #0
 __all__ = ['PAD', 'BOS', 'N_SPECIAL', 'TigerConfig', 'RMSNorm', 'fast_dropout', 'FastDropout', 'attend', 'Attention', 'MLP',
@@ -276,7 +276,15 @@ def encode_tokens(self, history:torch.Tensor, # (B, S) item indices, -1 = paddin
                  ):
     "Encoder input: token ids (B, 1 + S·L) with the user token as PAD, and the key mask (B, 1 + S·L)."
     c, L = self.config, self.config.n_levels
-    history = torch.as_tensor(history, device=self.sem_ids.device).long()[:, -c.max_seq_len:]
+    history = torch.as_tensor(history, device=self.sem_ids.device)
+    if history.is_floating_point() or history.dtype == torch.bool:
+        raise TypeError(f"history must hold integer item indices, got dtype {history.dtype}.")
+    if history.ndim != 2: raise ValueError(f"history must be (B, S) item indices, got shape {tuple(history.shape)}.")
+    history = history.long()[:, -c.max_seq_len:]
+    if history.numel() and (history.min() < -1 or history.max() >= self.n_items):
+        bad = history[(history < -1) | (history >= self.n_items)].unique()[:5].tolist()
+        raise ValueError(f"history holds item indices {bad} outside [0, {self.n_items}) (the model's {self.n_items} items; "
+                         "-1 = padding). Map item ids to the dataset's 0-based indices first.")
     valid = history >= 0  # (B, S)
     tok = self.sem_ids[history.clamp(min=0)] + self.level_offset  # (B, S, L)
     tok = tok.masked_fill(~valid[..., None], PAD).flatten(1)  # (B, S·L)
@@ -393,6 +401,7 @@ Tiger.decode, Tiger._teacher_input, Tiger.cross_keys_values, Tiger.level_logits,
 def _beam_search(self, history, user, trie:Trie|None, k:int, beam_size:int|None):
     "Codes (B, k, L), scores (B, k) and items (B, k) (None without a trie) of the best k of max(k, beam_size) beams."
     L, V, dev = self.config.n_levels, self.config.num_item_embeddings, self.sem_ids.device
+    if k < 1 or (beam_size is not None and beam_size < 1): raise ValueError(f"k and beam_size must be ≥ 1, got k={k}, beam_size={beam_size}.")
     if trie is not None:
         if trie.n_levels != L:
             raise ValueError(f"trie has {trie.n_levels} levels, the model {L}; build it from model.sem_ids.")
@@ -490,8 +499,8 @@ def load_from_checkpoint(cls, path:str|Path, # checkpoint folder, or its model.s
     weights = path if path.is_file() else folder/"model.safetensors"
     for f in (folder/"config.json", weights):
         if not f.exists(): raise FileNotFoundError(f"{f} not found: expected a folder written by Tiger.save_checkpoint or the TIGER trainer.")
-    config = from_dict(TigerConfig, json.loads((folder/"config.json").read_text()), source=str(folder/"config.json"))
-    state = load_file(str(weights), device=str(map_location))
+    config = from_dict(TigerConfig, read_json(folder/"config.json"), source=str(folder/"config.json"))
+    state, _ = read_safetensors(weights, map_location)
     model = cls(config, state["sem_ids"])
     model.load_state_dict(state)
     return model.to(map_location)

@@ -19,14 +19,16 @@ from .metrics import TopKAccumulator, drop_seen
 from .tiger import Tiger, TigerConfig, Trie, build_trie
 
 # %% auto #0
-__all__ = ['MODEL_KEYS', 'PAPER_TIGER_BEAUTY', 'TigerTrainConfig', 'load_config', 'inverse_sqrt_schedule', 'lr_multiplier',
-           'example_tensors', 'take_batch', 'epoch_order', 'training_segments', 'epoch_batches', 'steps_per_epoch',
-           'micro_batch', 'select_users', 'tiger_topk', 'score_topk', 'evaluate_tiger', 'save_training_checkpoint',
-           'load_training_state', 'latest_checkpoint', 'native_bf16', 'resolve_precision', 'make_accelerator',
-           'TigerRun', 'train_tiger', 'item_semantic_ids', 'run_tiger', 'main']
+__all__ = ['MODEL_KEYS', 'COMPILE_MODES', 'RESUME_FREE', 'RESUME_FIXED', 'PAPER_TIGER_BEAUTY', 'TigerTrainConfig', 'load_config',
+           'inverse_sqrt_schedule', 'lr_multiplier', 'example_tensors', 'take_batch', 'epoch_order',
+           'training_segments', 'epoch_batches', 'steps_per_epoch', 'micro_batch', 'select_users', 'tiger_topk',
+           'score_topk', 'evaluate_tiger', 'save_training_checkpoint', 'load_training_state', 'latest_checkpoint',
+           'resume_changes', 'native_bf16', 'resolve_precision', 'make_accelerator', 'TigerRun', 'train_tiger',
+           'item_semantic_ids', 'run_tiger', 'main']
 
 # %% ../nbs/08_tiger_trainer.ipynb #a6631f42
 MODEL_KEYS = tuple(f.name for f in fields(TigerConfig))  # the model keys of the config are exactly TigerConfig's fields
+COMPILE_MODES = ("no", "default", "reduce-overhead", "max-autotune")  # TigerTrainConfig.compile: torch.compile modes
 
 @dataclass
 class TigerTrainConfig:
@@ -75,6 +77,8 @@ class TigerTrainConfig:
     seed:int=42
     tensorboard_logging:bool=False # log to tensorboard under <save_dir_root>/logs
     tokenizer:str="rqvae" # when no pretrained_rqvae_path: 'rqvae' (train one) or 'rqkmeans' (residual k-means, fast)
+    compile:str="no" # torch.compile the model: 'no', 'default', 'reduce-overhead' (CUDA graphs) or 'max-autotune'
+    fused_adamw:bool=False # AdamW's fused kernel (one kernel for all parameters) instead of the foreach one
     rqvae_epochs:int=50 # RQ-VAE training epochs for tokenizer='rqvae' (50: the RQ-VAE default, meets the health bars on Beauty)
 
     def __post_init__(self):
@@ -87,6 +91,17 @@ class TigerTrainConfig:
         if self.lr_schedule not in ("inverse_sqrt", "constant", "cosine"):
             raise ValueError(f"lr_schedule must be 'inverse_sqrt', 'constant' or 'cosine', got {self.lr_schedule!r}.")
         if self.patience < 0: raise ValueError(f"patience must be ≥ 0 (0 = off), got {self.patience}.")
+        if self.compile not in COMPILE_MODES: raise ValueError(f"compile must be one of {COMPILE_MODES}, got {self.compile!r}.")
+        for k in ("eval_every", "save_every", "warmup_steps", "max_grad_norm", "weight_decay", "rqvae_epochs"):
+            if getattr(self, k) < 0: raise ValueError(f"{k} must be ≥ 0, got {getattr(self, k)}.")
+        for k in ("keep_checkpoints", "wandb_log_interval", "num_heads", "n_layers", "max_seq_len", "embedding_dim",
+                  "attn_dim", "mlp_dim", "num_item_embeddings", "num_user_embeddings", "sem_id_dim"):
+            if getattr(self, k) < 1: raise ValueError(f"{k} must be ≥ 1, got {getattr(self, k)}.")
+        for k in ("eval_users", "max_train_users", "final_eval_users"):
+            if getattr(self, k) is not None and getattr(self, k) < 1: raise ValueError(f"{k} must be ≥ 1 or None (all users), got {getattr(self, k)}.")
+        if not self.learning_rate >= 0: raise ValueError(f"learning_rate must be ≥ 0, got {self.learning_rate}.")
+        for k in ("dropout", "attn_dropout"):
+            if getattr(self, k) is not None and not 0 <= getattr(self, k) < 1: raise ValueError(f"{k} must be in [0, 1), got {getattr(self, k)}.")
         if self.block_causal and (self.subsample or not self.augmentation):
             raise ValueError("block_causal trains on every target of every user at once: it needs subsample=False and augmentation=True.")
 
@@ -298,6 +313,28 @@ def latest_checkpoint(run_dir:str|Path)->Path|None:
     done = _step_checkpoints(run_dir)
     return done[-1] if done else None
 
+# %% ../nbs/08_tiger_trainer.ipynb #7e5c0002
+RESUME_FREE = ("dataset_folder", "save_dir_root", "wandb_logging", "wandb_project", "wandb_log_interval",
+               "tensorboard_logging", "eval_batch_size", "final_eval_users", "keep_checkpoints", "pretrained_rqvae_path",
+               "tokenizer", "rqvae_epochs", "compile", "fused_adamw")  # how the run is watched, stored, or run fast
+RESUME_FIXED = ("dataset", "batch_size", "gradient_accumulate_every", "seed", "max_train_users", "subsample",
+                "augmentation", "bucket_by_length", *MODEL_KEYS)  # what each step computes
+
+def resume_changes(saved:dict, # the training config stored in the checkpoint
+                   new:dict, # asdict() of the config to resume with
+                   where="checkpoint", allow:bool=False)->dict:
+    "{key: (old, new)} of the changed keys that need `allow`; raises for fixed keys, and for the others unless `allow`."
+    changed = {k: (saved[k], new[k]) for k in new if k in saved and saved[k] != new[k] and k not in RESUME_FREE}
+    show = lambda ks: "; ".join(f"{k}: {changed[k][0]!r} → {changed[k][1]!r}" for k in ks)
+    if fixed := [k for k in changed if k in RESUME_FIXED]:
+        raise ValueError(f"{where}: resuming with changed {show(fixed)}. These define the run's batches, data or model and "
+                         "cannot change within it: resume with the saved values, or start a new run (another save_dir_root).")
+    if changed and not allow:
+        raise ValueError(f"{where}: resuming with changed {show(changed)}. Resume with the saved values, or pass "
+                         "allow_config_change=True (CLI --allow_config_change, papermill -p allow_config_change True) "
+                         "to apply the new values from the resume step on; the change is recorded.")
+    return changed
+
 # %% ../nbs/08_tiger_trainer.ipynb #02f431de
 def native_bf16(device:str|None=None)->bool:
     "Whether `device` (default: CUDA if present, else CPU) computes bf16 natively: CUDA with bf16 support, or a CPU with AVX-512 BF16 / AMX."
@@ -341,7 +378,9 @@ class TigerRun:
     steps:int=0 # optimiser steps done
     total_steps:int=0 # steps of the whole schedule (epochs × steps per epoch); fewer done = stopped early
     totals:dict|None=None # train_s, wall_s, examples over all sessions of the run (resumes included)
-    stopped_by:str="schedule" # 'schedule', 'patience', or 'limit' (stop_after_steps / stop_after_minutes)
+    stopped_by:str="schedule" # 'schedule', 'patience', 'limit' (stop_after_steps / stop_after_minutes) or 'interrupted'
+    step_log:list|None=None # (seconds, examples) of every optimiser step this session: warm-up/compile vs steady speed
+    config_changes:list|None=None # [{step, changes: {key: [old, new]}}] made on resume with allow_config_change
 
 # %% ../nbs/08_tiger_trainer.ipynb #9e7e06b2
 def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id_dim+1) ID table, row i = item i
@@ -351,6 +390,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
                 accelerator=None, # default: make_accelerator(cfg, run_dir)
                 progress:bool=True,
                 stop_after_minutes:float|None=None, # stop (after saving) once this much wall time has passed; resume later
+                allow_config_change:bool=False, # resume with changed training keys (applied from the resume step, recorded)
                )->TigerRun:
     "Train TIGER on `ds` (leave-one-out train part), validating by constrained beam search."
     from accelerate.utils import set_seed
@@ -361,9 +401,11 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
     mc = cfg.model_config()
     sem_ids = torch.as_tensor(np.asarray(sem_ids)).long()
     model = Tiger(mc, sem_ids).to(dev)
-    opt = torch.optim.AdamW(_param_groups(model, cfg.weight_decay), lr=cfg.learning_rate, betas=(0.9, 0.98))
+    opt = torch.optim.AdamW(_param_groups(model, cfg.weight_decay), lr=cfg.learning_rate, betas=(0.9, 0.98),
+                            fused=True if cfg.fused_adamw else None)
     model, opt = acc.prepare(model, opt)
-    raw = acc.unwrap_model(model)
+    raw = acc.unwrap_model(model)  # the plain module: checkpoints, evaluation
+    if cfg.compile != "no": model = torch.compile(model, mode=None if cfg.compile == "default" else cfg.compile, dynamic=True)
     trie = build_trie(sem_ids, [mc.num_item_embeddings] * mc.n_levels).to(dev)
 
     # data: training users (optionally a subset), validation users (optionally a subset)
@@ -385,7 +427,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
     eval_every = cfg.eval_every or spe
     save_every = cfg.save_every or eval_every
 
-    step, history, losses, best = 0, [], [], dict(step=0, **{"recall@10": -1.0})
+    step, history, losses, best, config_log = 0, [], [], dict(step=0, **{"recall@10": -1.0}), []
     done = dict(train_s=0.0, wall_s=0.0, examples=0)  # totals of earlier sessions of this run (resume)
     if resume_from is not None:
         ck = latest_checkpoint(run_dir) if str(resume_from) == "latest" else Path(resume_from)
@@ -399,6 +441,15 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
         if state.get("scaler") is not None and acc.scaler is not None: acc.scaler.load_state_dict(state["scaler"])
         step, history, losses, best = state["step"], state["history"], state["losses"], state["best"]
         done = state.get("done", done)
+        changes = resume_changes(json.loads(state["train_config"]), asdict(cfg), ck, allow_config_change)
+        if changes:  # asked for: apply them for real from this step on, and keep the record
+            for g in opt.param_groups:
+                if "learning_rate" in changes: g["initial_lr"] = cfg.learning_rate
+                if "weight_decay" in changes and g["weight_decay"] > 0: g["weight_decay"] = cfg.weight_decay
+            sched.base_lrs = [g["initial_lr"] for g in opt.param_groups]
+            sched.last_epoch -= 1; sched.step()  # this step's learning rate under the new settings
+            config_log.append(dict(step=step, changes={k: list(v) for k, v in changes.items()}))
+        config_log[:0] = state.get("config_changes", [])
         torch.set_rng_state(state["rng"]["cpu"])
         if "cuda" in state["rng"] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(state["rng"]["cuda"])
 
@@ -408,7 +459,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
         acc.wait_for_everyone()
         if main:
             save_training_checkpoint(folder, raw, opt, sched, dict(step=step, history=history, losses=losses, best=best,
-                                     train_config=json.dumps(asdict(cfg)), done=totals()), acc.scaler)
+                                     train_config=json.dumps(asdict(cfg)), done=totals(), config_changes=config_log), acc.scaler)
         acc.wait_for_everyone()
 
     def stale()->int: return sum(h["step"] > best["step"] for h in history)  # validations since the best one
@@ -435,53 +486,66 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
     bar = tqdm(total=total, initial=step, disable=not (progress and main), desc="tiger", dynamic_ncols=True)
     run_loss, run_n, last_loss = torch.zeros((), device=dev), 0, float("nan")
     t_train, n_ex, order_epoch, order, t_start, stopped_by = 0.0, 0, -1, None, time.perf_counter(), "schedule"
+    step_log, n_logged = [], 0
     def totals()->dict:  # training seconds, wall seconds (validation included) and examples so far, all sessions
         return dict(train_s=done["train_s"] + t_train, wall_s=done["wall_s"] + time.perf_counter() - t_start,
                     examples=done["examples"] + n_ex)
     A = cfg.gradient_accumulate_every
-    while step < total:
-        epoch, s = divmod(step, spe)
-        if epoch != order_epoch:
-            order = batches_of(epoch)  # list of CPU index tensors
-            order_epoch = epoch
-        t0 = time.perf_counter()
-        for j in range(A):
-            idx = micro_batch(order, s * A + j, rank, world)
-            b = {k: v.to(dev, non_blocking=True) for k, v in take_batch(tr, idx).items()}
-            n_t = None if serve_of is None else serve_of[idx].to(dev, non_blocking=True)
-            with (acc.no_sync(model) if j < A - 1 else nullcontext()):
-                _, loss = model(b["history"], b["target"], b["user"], n_targets=n_t)
-                acc.backward(loss / A)
-            n_ex += (len(idx) if serve_of is None else int(serve_of[idx].sum())) * world
-            run_loss += loss.detach() / A
-        if cfg.max_grad_norm: acc.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
-        opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
-        step += 1; run_n += 1
-        t_train += time.perf_counter() - t0
-        if step % cfg.wandb_log_interval == 0 or step == total or step % eval_every == 0:
-            last_loss = float(acc.reduce(run_loss, "mean")) / run_n
-            losses.append((step, last_loss))
-            run_loss.zero_(); run_n = 0
-            bar.set_postfix(loss=f"{last_loss:.3f}", ex_s=f"{n_ex / max(t_train, 1e-9):,.0f}", best_r10=f"{max(best['recall@10'], 0):.4f}")
-            if acc.log_with: acc.log({"train/loss": last_loss, "train/lr": sched.get_last_lr()[0], "train/examples_per_s": n_ex / t_train}, step=step)
-        bar.update(1)
-        if step % eval_every == 0 or step == total:
-            validate(last_loss)
-            bar.set_postfix(loss=f"{last_loss:.3f}", ex_s=f"{n_ex / max(t_train, 1e-9):,.0f}", best_r10=f"{best['recall@10']:.4f}")
-        stopping = (stop_after_steps is not None and step >= stop_after_steps) or (deadline is not None and time.perf_counter() > deadline)
-        patience_out = bool(cfg.patience) and stale() >= cfg.patience  # the same on every process: metrics are gathered
-        stopped_by = "limit" if stopping else "patience" if patience_out else "schedule"
-        stopping = stopping or patience_out
-        if world > 1 and deadline is not None:  # every process must agree to stop at the same step
-            stopping = bool(acc.reduce(torch.tensor(float(stopping), device=dev), "max"))
-        if step % save_every == 0 or step == total or stopping:
+    updating = False
+    try:
+        while step < total:
+            epoch, s = divmod(step, spe)
+            if epoch != order_epoch:
+                order = batches_of(epoch)  # list of CPU index tensors
+                order_epoch = epoch
+            t0 = time.perf_counter()
+            for j in range(A):
+                idx = micro_batch(order, s * A + j, rank, world)
+                b = {k: v.to(dev, non_blocking=True) for k, v in take_batch(tr, idx).items()}
+                n_t = None if serve_of is None else serve_of[idx].to(dev, non_blocking=True)
+                with (acc.no_sync(model) if j < A - 1 else nullcontext()):
+                    _, loss = model(b["history"], b["target"], b["user"], n_targets=n_t)
+                    acc.backward(loss / A)
+                n_ex += (len(idx) if serve_of is None else int(serve_of[idx].sum())) * world
+                run_loss += loss.detach() / A
+            if cfg.max_grad_norm: acc.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
+            updating = True  # an interrupt inside the update would leave weights half-stepped: no checkpoint then
+            opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
+            step += 1; run_n += 1; updating = False
+            t_train += time.perf_counter() - t0
+            step_log.append((time.perf_counter() - t0, n_ex - n_logged)); n_logged = n_ex
+            if step % cfg.wandb_log_interval == 0 or step == total or step % eval_every == 0:
+                last_loss = float(acc.reduce(run_loss, "mean")) / run_n
+                losses.append((step, last_loss))
+                run_loss.zero_(); run_n = 0
+                bar.set_postfix(loss=f"{last_loss:.3f}", ex_s=f"{n_ex / max(t_train, 1e-9):,.0f}", best_r10=f"{max(best['recall@10'], 0):.4f}")
+                if acc.log_with: acc.log({"train/loss": last_loss, "train/lr": sched.get_last_lr()[0], "train/examples_per_s": n_ex / t_train}, step=step)
+            bar.update(1)
+            if step % eval_every == 0 or step == total:
+                validate(last_loss)
+                bar.set_postfix(loss=f"{last_loss:.3f}", ex_s=f"{n_ex / max(t_train, 1e-9):,.0f}", best_r10=f"{best['recall@10']:.4f}")
+            stopping = (stop_after_steps is not None and step >= stop_after_steps) or (deadline is not None and time.perf_counter() > deadline)
+            patience_out = bool(cfg.patience) and stale() >= cfg.patience  # the same on every process: metrics are gathered
+            stopped_by = "limit" if stopping else "patience" if patience_out else "schedule"
+            stopping = stopping or patience_out
+            if world > 1 and deadline is not None:  # every process must agree to stop at the same step
+                stopping = bool(acc.reduce(torch.tensor(float(stopping), device=dev), "max"))
+            if step % save_every == 0 or step == total or stopping:
+                checkpoint(run_dir/"checkpoints"/f"step_{step:07d}")
+                if main:
+                    for p in _step_checkpoints(run_dir)[:-cfg.keep_checkpoints]: shutil.rmtree(p)
+            if stopping: break
+    except KeyboardInterrupt:  # Ctrl-C: keep what was trained, say where it is, let the caller stop
+        stopped_by = "interrupted"
+        bar.close()
+        if not updating and step > 0 and not (run_dir/"checkpoints"/f"step_{step:07d}").exists():
             checkpoint(run_dir/"checkpoints"/f"step_{step:07d}")
-            if main:
-                for p in _step_checkpoints(run_dir)[:-cfg.keep_checkpoints]: shutil.rmtree(p)
-        if stopping: break
+        print(f"interrupted at step {step}: resume with resume_from='latest' "
+              f"(newest checkpoint: {latest_checkpoint(run_dir)})", flush=True)
     bar.close()
     if acc.log_with: acc.end_training()
-    return TigerRun(raw, history, losses, best, run_dir, cfg, t_train, n_ex / max(t_train, 1e-9), step, total, totals(), stopped_by)
+    return TigerRun(raw, history, losses, best, run_dir, cfg, t_train, n_ex / max(t_train, 1e-9), step, total, totals(), stopped_by,
+                    step_log, config_log)
 
 # %% ../nbs/08_tiger_trainer.ipynb #3c276d43
 def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset, run_dir:str|Path|None=None, # tokenizer files go to <run_dir>/tokenizer
@@ -505,7 +569,8 @@ def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset, run_dir:str|Path|None
         ids, src = load_semantic_ids(tok_dir/"semantic_ids"), f"ID table {tok_dir/'semantic_ids.npy'} (this run)"
     else:  # writes the checkpoint, semantic_ids.{npy,parquet} and health.json to tok_dir
         tok, _, _ = train_tokenizer(emb(), cfg.tokenizer, RqVaeConfig(n_levels=cfg.sem_id_dim, codebook_size=cfg.num_item_embeddings),
-                                    epochs=cfg.rqvae_epochs, seed=cfg.seed, out_dir=tok_dir, progress=progress)
+                                    epochs=cfg.rqvae_epochs, seed=cfg.seed, out_dir=tok_dir, progress=progress,
+                                    overwrite=True)  # run_tiger guards the run folder
         ids = tok.semantic_ids
         src = ("residual k-means trained in this run" if cfg.tokenizer == "rqkmeans" else
                f"RQ-VAE trained in this run ({cfg.rqvae_epochs} epochs)")
@@ -525,6 +590,7 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
               progress:bool=True,
               stop_after_minutes:float|None=None, # stop training (after a checkpoint) after this wall time; resume with 'latest'
               overwrite:bool=False, # start over in a run folder that already holds a run (its files are deleted)
+              allow_config_change:bool=False, # resume with changed training keys (see `resume_changes`)
              )->dict:
     "Whole run: data, semantic IDs, training, best-checkpoint valid/test metrics beside the baselines → results dict (+ results.yaml)."
     from genrec.baselines import evaluate_recommender, MostPopular, Transition
@@ -542,8 +608,17 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
     ids, src = item_semantic_ids(cfg, ds, run_dir, reuse=resume_from is not None, progress=progress and acc.is_main_process)
     t0 = time.perf_counter()
     run = train_tiger(cfg, ds, ids, run_dir, resume_from=resume_from, stop_after_steps=stop_after_steps, accelerator=acc,
-                      stop_after_minutes=stop_after_minutes, progress=progress)
+                      stop_after_minutes=stop_after_minutes, progress=progress, allow_config_change=allow_config_change)
     wall = time.perf_counter() - t0
+    common = dict(dataset=cfg.dataset, semantic_ids=src, steps=run.steps, total_steps=run.total_steps, best_step=run.best["step"],
+                  stopped_by=run.stopped_by, examples_seen=run.totals["examples"], train_wall_s=wall,
+                  config_changes=run.config_changes, history=run.history, losses=[list(l) for l in run.losses],
+                  config=asdict(cfg), run_dir=run_dir)
+    if run.stopped_by == "interrupted":  # Ctrl-C: what was trained is saved; no final decoding, the user asked to stop
+        part = _plain(dict(common, best_valid=run.best, note="interrupted: no final evaluation; resume with resume_from='latest'"))
+        if acc.is_main_process: _atomic_write(run_dir/"results.yaml", lambda p: p.write_text(yaml.safe_dump(part, sort_keys=False)))
+        raise KeyboardInterrupt(f"TIGER interrupted at step {run.steps}: checkpoint and {run_dir/'results.yaml'} written; "
+                                "resume with resume_from='latest'")
     best = Tiger.load_from_checkpoint(run_dir/"best", map_location=acc.device) if (run_dir/"best").exists() else run.model
     best.eval()
     users = _pick_users(np.random.default_rng(cfg.seed + 1), ds.n_users, cfg.final_eval_users)  # a draw apart from training's
@@ -557,13 +632,12 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
         for ex, sfx in ((False, ""), (True, "_exclude_seen")):  # both policies from one decode, floors alike
             metrics[split + sfx] = score_topk(top, t, ds, split, exclude_seen=ex)
             base[split + sfx] = {name: evaluate_recommender(m, ds, split, users=users, exclude_seen=ex) for name, m in floors.items()}
-    res = dict(dataset=cfg.dataset, semantic_ids=src, collision_free_ids=int(len(np.unique(ids[:, :-1], axis=0))),
-               n_items=ds.n_items, n_parameters=best.num_parameters(), steps=run.steps, total_steps=run.total_steps,
-               best_step=run.best["step"], stopped_by=run.stopped_by, examples_seen=run.totals["examples"], train_wall_s=wall, train_step_s=run.train_time_s, examples_per_s=run.examples_per_s,
+    res = dict(common, collision_free_ids=int(len(np.unique(ids[:, :-1], axis=0))), n_items=ds.n_items,
+               n_parameters=best.num_parameters(), train_step_s=run.train_time_s, examples_per_s=run.examples_per_s,
                eval_users=ds.n_users if users is None else len(users), valid=metrics["valid"], test=metrics["test"],
-               valid_exclude_seen=metrics["valid_exclude_seen"], test_exclude_seen=metrics["test_exclude_seen"], valid_decode_s=metrics["valid_decode_s"], test_decode_s=metrics["test_decode_s"],
-               baselines=base, paper_test=PAPER_TIGER_BEAUTY if cfg.dataset == "beauty" else None,
-               history=run.history, losses=[list(l) for l in run.losses], config=asdict(cfg), run_dir=run_dir)
+               valid_exclude_seen=metrics["valid_exclude_seen"], test_exclude_seen=metrics["test_exclude_seen"],
+               valid_decode_s=metrics["valid_decode_s"], test_decode_s=metrics["test_decode_s"],
+               baselines=base, paper_test=PAPER_TIGER_BEAUTY if cfg.dataset == "beauty" else None)
     res = _plain(res)
     if acc.is_main_process:
         _atomic_write(run_dir/"results.yaml", lambda p: p.write_text(yaml.safe_dump(res, sort_keys=False)))
@@ -579,11 +653,13 @@ def main(argv=None):
     p.add_argument("--stop_after_steps", type=int, default=None)
     p.add_argument("--stop_after_minutes", type=float, default=None, help="stop training after this wall time (resume with --resume_from latest)")
     p.add_argument("--overwrite", action="store_true", help="start over in a run folder that already holds a run")
+    p.add_argument("--allow_config_change", action="store_true", help="resume with changed training keys (applied and recorded)")
     a = p.parse_args(argv)
     bad = [s for s in a.set if "=" not in s]
     if bad: p.error(f"--set expects KEY=VALUE, got {bad}")
     cfg = load_config(a.config, **{k: parse_value(v) for k, v in (s.split("=", 1) for s in a.set)})
-    res = run_tiger(cfg, a.resume_from, a.stop_after_steps, stop_after_minutes=a.stop_after_minutes, overwrite=a.overwrite)
+    res = run_tiger(cfg, a.resume_from, a.stop_after_steps, stop_after_minutes=a.stop_after_minutes, overwrite=a.overwrite,
+                    allow_config_change=a.allow_config_change)
     print(yaml.safe_dump({k: res[k] for k in ("valid", "test", "valid_exclude_seen", "test_exclude_seen", "best_step", "train_wall_s", "examples_per_s")}, sort_keys=False))
     return res
 

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 import yaml
 from tqdm.auto import tqdm
 
-from .data import DataError, RecDataset, load_dataset, save_processed, read_processed, _atomic_write, _number_as_text, _plain, _SPLIT_POS
+from .data import DataError, RecDataset, guard_run_dir, load_dataset, save_processed, read_processed, _atomic_write, _number_as_text, _plain, _SPLIT_POS
 from .embeddings import item_embeddings, save_item_embeddings, check_embeddings
 from .metrics import topk_from_scores
 from .baselines import MostPopular, baseline_table, evaluate_recommender
@@ -69,6 +69,7 @@ DEFAULT_CONFIG = {
         "seed": 42,
         "device": "cpu",  # 'cpu', 'cuda' or 'auto'
         "progress": True,  # show progress bars
+        "overwrite": False,  # replace a run already in output_dir (otherwise training stops before it starts)
     },
 }
 
@@ -89,6 +90,12 @@ def _check_section(section:str, values:dict, source:str="config"):
         if isinstance(default, (int, float)) and not isinstance(default, bool) and isinstance(v, str):
             raise ConfigError(_number_as_text(source, f"{section}.{k}", v))
 
+_MINIMA = {("training", "num_epochs"): 1, ("training", "batch_size"): 1, ("training", "eval_batch_size"): 1,
+           ("training", "patience"): 0, ("training", "learning_rate"): 0, ("training", "weight_decay"): 0,
+           ("training", "warmup_ratio"): 0, ("training", "max_grad_norm"): 0, ("training", "val_users"): 1,
+           ("model", "embedding_dim"): 1, ("model", "feature_dim"): 1, ("model", "dropout"): 0, ("model", "temperature"): 1e-6,
+           ("data", "emb_dim"): 1, ("data", "neg_ratio"): 0, ("data", "history_len"): 0, ("data", "max_users"): 1}
+
 def check_config(config:dict, # nested {'data': {...}, 'model': {...}, 'training': {...}}, any subset of keys
                  source:str="config", # where it came from, for error messages
                 )->dict:
@@ -98,6 +105,14 @@ def check_config(config:dict, # nested {'data': {...}, 'model': {...}, 'training
         if s not in DEFAULT_CONFIG:
             raise ConfigError(f"{source}: unknown config section '{s}'. Known sections: {', '.join(DEFAULT_CONFIG)}.")
         _check_section(s, v or {}, source)
+    for (s, k), lo in _MINIMA.items():  # counts and sizes that mean nothing (or the opposite) below their minimum
+        v = (config.get(s) or {}).get(k)
+        if v is not None and not isinstance(v, bool) and isinstance(v, (int, float)) and v < lo:
+            raise ConfigError(f"{source}: '{s}.{k}' must be ≥ {lo}, got {v}.")
+    for s, k in (("model", "user_mlp_hidden"), ("model", "item_mlp_hidden")):
+        v = (config.get(s) or {}).get(k)
+        if v is not None and (not isinstance(v, (list, tuple)) or any(not isinstance(x, int) or x < 1 for x in v)):
+            raise ConfigError(f"{source}: '{s}.{k}' must be a list of positive layer widths, got {v!r}.")
     loss = (config.get("training") or {}).get("loss")
     if loss is not None and loss not in ("softmax", "bce"):
         raise ConfigError(f"{source}: 'training.loss' must be 'softmax' or 'bce', got {loss!r}.")
@@ -655,6 +670,8 @@ class TwoTowerTrainer:
 
     def train(self)->dict:
         "Train with early stopping; write the checkpoint, results and plot; return the results."
+        guard_run_dir(self.out, ["best_model.pth", "training_results.yaml"], self.tc["overwrite"],
+                      how="training.overwrite: true (papermill: -p overwrite True)")  # never over an earlier run
         torch.manual_seed(self.tc["seed"])  # dropout; shuffling and sampling use their own seeded generators
         best, best_epoch, best_state, wait, t0 = -1.0, -1, None, 0, time.time()
         epochs = tqdm(range(self.tc["num_epochs"]), desc="training", disable=not self.tc["progress"])
@@ -721,11 +738,12 @@ def results_table(trainer:TwoTowerTrainer, # after `train()` (and `train_two_tow
                   ks=(5, 10, 20),
                   baselines:bool=True, # add most-popular and transition rows, computed on the same users
                  )->pd.DataFrame:
-    "Recall@k / NDCG@k of the trained two-tower on `split`, beside the floor baselines."
+    "Recall@k / NDCG@k of the trained two-tower on `split`, beside the floor baselines, all excluding seen items."
     res = getattr(trainer, "results", {}) or {}
     m = res.get("test_metrics") if split == "test" else None
     if not m or not all(f"recall@{k}" in m for k in ks): m = evaluate(trainer.model, trainer.data, split, ks, batch_size=trainer.tc["eval_batch_size"])
     cols = [f"{n}@{k}" for k in ks for n in ("recall", "ndcg")]
     df = pd.DataFrame({"two-tower": m}).T[cols]
-    if baselines: df = pd.concat([baseline_table(trainer.data.to_rec_dataset(), split, ks), df])
+    # the two-tower never recommends what the user already has; the floors are scored the same way
+    if baselines: df = pd.concat([baseline_table(trainer.data.to_rec_dataset(), split, ks, exclude_seen=True), df])
     return df
