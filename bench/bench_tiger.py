@@ -4,11 +4,15 @@ python bench/bench_tiger.py --threads 2                                        #
 python bench/bench_tiger.py --threads 1 --train_steps 3 --decode_users 256     # CPU, quick
 python bench/bench_tiger.py --device cuda --modes bucketed:bf16 --decode_users 0 --decode_precision bf16   # GPU
 
-Training modes (NAME:PRECISION), each timed through the trainer's own batching (`epoch_batches`) and the model's
-forward, in rounds that interleave the modes so machine drift hits all of them alike:
+Training modes (NAME:PRECISION[:OPTION...]), each timed through the trainer's own batching (`epoch_batches`) and the
+model's forward, in rounds that interleave the modes so machine drift hits all of them alike:
   random:no        what main did before length buckets: random batches of windows, float32
   bucketed:bf16    windows batched by history length, bf16 autocast
   block_causal:bf16  block-causal encoder, one pass per piece of a user's sequence (examples = targets)
+Options: `torch_kernels` runs the model with PyTorch's own attention and dropout (F.scaled_dot_product_attention and
+F.dropout everywhere, what genrec did before its CPU paths), `noattndrop` sets attn_dropout=0, `nodrop` dropout=0.
+
+python bench/bench_tiger.py --threads 2 --decode_users 0 --modes block_causal:bf16:torch_kernels,block_causal:bf16,block_causal:bf16:noattndrop,block_causal:bf16:nodrop
 """
 import argparse, time, platform
 import numpy as np, torch
@@ -38,16 +42,28 @@ def main():
     seg = training_segments(tr, TigerConfig().max_seq_len)
     serve_of = torch.zeros(len(tr["target"]), dtype=torch.long); serve_of[seg[0]] = seg[1]
     dts = {"no": None, "bf16": torch.bfloat16, "fp16": torch.float16}
+    import genrec.tiger as gt
+    import torch.nn.functional as F
+    fast = (gt.attend, gt.FastDropout.forward)
+    def torch_attend(q, k, v, mask=None, causal=False, dropout_p=0.0, need_weights=False):
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout_p, is_causal=causal), None
+    slow = (torch_attend, lambda self, x: F.dropout(x, self.p, self.training))
+    def kernels(kind):  # the model modules look `attend` up at call time; FastDropout is patched on the class
+        gt.attend, gt.FastDropout.forward = slow if kind == "torch" else fast
     modes = []
     for m in a.modes.split(","):
-        kind, prec = m.split(":")
+        kind, prec, *opts = m.split(":")
         torch.manual_seed(a.seed)
-        model = Tiger(TigerConfig(block_causal=kind == "block_causal"), ids).to(dev).train()
+        mc = TigerConfig(block_causal=kind == "block_causal", attn_dropout=0.0 if "noattndrop" in opts else None,
+                         dropout=0.0 if "nodrop" in opts else 0.1)
+        model = Tiger(mc, ids).to(dev).train()
         batches = epoch_batches(tr, 0, a.seed, a.batch_size, bucket_by_length=kind != "random",
                                 segments=seg if kind == "block_causal" else None)
         modes.append(dict(name=m, model=model, opt=torch.optim.AdamW(model.parameters(), 1e-3), batches=batches,
-                          dt=dts[prec], n=0, t=0.0, rates=[], bc=kind == "block_causal"))
+                          dt=dts[prec], n=0, t=0.0, rates=[], bc=kind == "block_causal",
+                          kernels="torch" if "torch_kernels" in opts else "genrec"))
     def step(md, i):
+        kernels(md["kernels"])
         idx = md["batches"][i % len(md["batches"])]
         b = {k: v.to(dev) for k, v in take_batch(tr, idx).items()}
         n_t = serve_of[idx].to(dev) if md["bc"] else None
@@ -67,6 +83,7 @@ def main():
 
     te = example_tensors(ds, "test", TigerConfig().max_seq_len)
     n = len(te["target"]) if a.decode_users == 0 else min(a.decode_users, len(te["target"]))
+    kernels("genrec")
     model = modes[0]["model"].eval()
     trie = build_trie(ids, [256] * 4).to(dev)
     dt = dts[a.decode_precision]

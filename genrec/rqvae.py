@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_rqvae.ipynb #a6a18d22
 from __future__ import annotations
-import json
+import json, warnings
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -15,13 +15,14 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
+from fastcore.basics import patch
 from .data import _atomic_write, guard_run_dir, read_safetensors
 from .embeddings import check_embeddings
 
 # %% auto #0
-__all__ = ['TOKENIZER_FILES', 'kmeans', 'RqVaeConfig', 'ResidualQuantizer', 'RqVae', 'add_uniqueness_level', 'tokenizer_health',
-           'health_table', 'health_summary', 'health_bars', 'save_semantic_ids', 'load_semantic_ids', 'codes_to_item',
-           'train_rqvae', 'RqKMeans', 'train_tokenizer', 'load_tokenizer']
+__all__ = ['TOKENIZER_FILES', 'kmeans', 'RqVaeConfig', 'ResidualQuantizer', 'RqVae', 'add_uniqueness_level', 'split_collisions',
+           'tokenizer_health', 'health_table', 'health_summary', 'health_bars', 'save_semantic_ids',
+           'load_semantic_ids', 'codes_to_item', 'train_rqvae', 'RqKMeans', 'train_tokenizer', 'load_tokenizer']
 
 # %% ../nbs/04_rqvae.ipynb #250e11f3
 def _as_embeddings(emb, # (n_items, dim) numpy array or tensor
@@ -230,6 +231,34 @@ def add_uniqueness_level(codes:np.ndarray, # (n_items, n_levels) learned codes
     extra[order] = rank
     return np.concatenate([codes.astype(np.int64), extra[:, None]], 1)
 
+# %% ../nbs/04_rqvae.ipynb #5p117002
+def split_collisions(codes:np.ndarray, # (n_items, n_levels) learned codes
+                     last_dists, # (n_items, codebook_size) distance of each item's last-level residual to every last-level code
+                     capacity:int, # most items one ID may hold (the uniqueness level's vocabulary)
+                    )->np.ndarray:
+    "`codes` with the surplus items of over-full IDs moved to their nearest last-level code whose ID has room (best effort)."
+    codes = np.array(codes, dtype=np.int64)
+    d = np.asarray(last_dists.cpu() if torch.is_tensor(last_dists) else last_dists)
+    _, inv, counts = np.unique(codes, axis=0, return_inverse=True, return_counts=True)
+    inv = inv.reshape(-1)
+    if counts.max(initial=0) <= capacity: return codes
+    count = {tuple(r): n for r, n in zip(np.unique(codes, axis=0).tolist(), counts.tolist())}
+    stuck = 0
+    for g in np.flatnonzero(counts > capacity):
+        members = np.flatnonzero(inv == g)
+        members = members[np.argsort(d[members, codes[members[0], -1]], kind="stable")]  # the closest stay
+        for i in members[capacity:]:
+            old = tuple(codes[i].tolist())
+            for c in np.argsort(d[i], kind="stable"):
+                new = old[:-1] + (int(c),)
+                if count.get(new, 0) < capacity:
+                    count[old] -= 1; count[new] = count.get(new, 0) + 1; codes[i, -1] = c
+                    break
+            else: stuck += 1  # every last-level code under this prefix is full: the item stays
+    if stuck: warnings.warn(f"split_collisions: {stuck} items stay in over-full IDs: their prefixes hold more than "
+                            f"{capacity} × {d.shape[1]} items. The uniqueness level will need more than {capacity} codes.")
+    return codes
+
 # %% ../nbs/04_rqvae.ipynb #16e2e6fe
 def tokenizer_health(codes:np.ndarray, # (n_items, L) codes; may include the uniqueness column
                      codebook_size:int, # codes per learned level
@@ -295,8 +324,9 @@ def _read_safetensors(path, kind:str):
         raise ValueError(f"{path}: not a {kind} checkpoint (format={meta.get('format')!r}).")
     return tensors, meta
 
+@patch
 @torch.no_grad()
-def _rqvae_save(self:RqVae, path, # file to write, e.g. outputs/rqvae/rqvae.safetensors
+def save(self:RqVae, path, # file to write, e.g. outputs/rqvae/rqvae.safetensors
                 semantic_ids:np.ndarray|None=None, # ID table to store; default: `self.semantic_ids`
                ):
     "Write weights, buffers, config and the ID table to a safetensors file (atomic)."
@@ -306,8 +336,8 @@ def _rqvae_save(self:RqVae, path, # file to write, e.g. outputs/rqvae/rqvae.safe
     _atomic_save_safetensors(t, path, {"format": "genrec.rqvae", "config": json.dumps(asdict(self.config))})
     return Path(path)
 
-@classmethod
-def _rqvae_load(cls, path, map_location="cpu")->RqVae:
+@patch(cls_method=True)
+def load_from_checkpoint(cls:RqVae, path, map_location="cpu")->RqVae:
     "Rebuild an `RqVae` (config, weights, buffers, ID table) from a file written by `save`."
     tensors, meta = _read_safetensors(path, "genrec.rqvae")
     model = cls(RqVaeConfig(**json.loads(meta["config"])))
@@ -315,8 +345,6 @@ def _rqvae_load(cls, path, map_location="cpu")->RqVae:
     model.load_state_dict(tensors)
     model.semantic_ids = None if ids is None else ids.numpy()
     return model.to(map_location).eval()
-
-RqVae.save, RqVae.load_from_checkpoint = _rqvae_save, _rqvae_load
 
 # %% ../nbs/04_rqvae.ipynb #4e10b714
 def _stem(path)->Path:
@@ -358,6 +386,22 @@ def codes_to_item(codes:np.ndarray)->dict:
     m = {tuple(r): i for i, r in enumerate(np.asarray(codes).tolist())}
     if len(m) != len(codes): raise ValueError("codes_to_item: IDs are not unique; apply add_uniqueness_level first.")
     return m
+
+# %% ../nbs/04_rqvae.ipynb #5p117004
+@patch
+@torch.no_grad()
+def last_level_dists(self:RqVae, emb, # (n_items, input_dim) array or tensor
+                     batch_size:int=4096)->torch.Tensor:
+    "(n_items, codebook_size) squared distances of each item's last-level residual to every last-level code (eval mode)."
+    x = _as_embeddings(emb, self.config.input_dim)
+    was, q = self.training, self.quantizer; self.eval()
+    dev, out = next(self.parameters()).device, []
+    for i in range(0, len(x), batch_size):
+        r = self.encode(x[i:i + batch_size].to(dev))
+        for l in range(q.n_levels - 1): r = r - q.codebooks[l][q.nearest(r, l)]
+        out.append(_sq_dists(r, q.codebooks[-1].detach()).cpu())
+    self.train(was)
+    return torch.cat(out)
 
 # %% ../nbs/04_rqvae.ipynb #10dae18d
 def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index i
@@ -416,7 +460,8 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
     if kept is not None and kept[1] != epochs:  # an earlier epoch was healthier: go back to it
         model.load_state_dict(kept[2]); codes, hist["selected_epoch"] = kept[3], kept[1]
     model.eval()  # the last epoch is always evaluated, so `codes` are the kept epoch's (None only when epochs=0)
-    model.semantic_ids = add_uniqueness_level(model.get_semantic_ids(x) if codes is None else codes)
+    codes = model.get_semantic_ids(x) if codes is None else codes
+    model.semantic_ids = add_uniqueness_level(split_collisions(codes, model.last_level_dists(x), config.codebook_size))
     if out_dir is not None:
         out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
         model.save(out/"rqvae.safetensors")
@@ -448,8 +493,14 @@ class RqKMeans:
             c, a = kmeans(r, self.codebook_size, self.n_iters, seed=self.seed + l)
             cbs.append(c); r = r - c[a]
         self.codebooks = torch.stack(cbs)
-        self.semantic_ids = add_uniqueness_level(self.get_semantic_ids(x))
+        self.semantic_ids = add_uniqueness_level(split_collisions(self.get_semantic_ids(x), self._last_dists(x), self.codebook_size))
         return self
+
+    def _last_dists(self, emb)->torch.Tensor:
+        "(n_items, codebook_size) squared distances of each item's last-level residual to every last-level code."
+        r = self._prep(emb)
+        for l in range(self.n_levels - 1): r = r - self.codebooks[l][_sq_dists(r, self.codebooks[l]).argmin(1)]
+        return _sq_dists(r, self.codebooks[-1])
 
     def _quantize(self, emb):
         if self.codebooks is None: raise RuntimeError("RqKMeans: call fit(embeddings) before get_semantic_ids.")

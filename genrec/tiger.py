@@ -12,15 +12,14 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from safetensors.torch import save_file
 
 from .data import _atomic_write, from_dict, read_json, read_safetensors
 
 # %% auto #0
 __all__ = ['PAD', 'BOS', 'N_SPECIAL', 'TigerConfig', 'RMSNorm', 'fast_dropout', 'FastDropout', 'attend', 'Attention', 'MLP',
-           'EncoderBlock', 'DecoderBlock', 'Trie', 'build_trie', 'Tiger', 'encode_tokens', 'encode', 'decode',
-           'cross_keys_values', 'level_logits', 'forward', 'forward_sequence', 'generate', 'generate_with_trie',
-           'get_attention_weights', 'save_checkpoint', 'load_from_checkpoint']
+           'EncoderBlock', 'DecoderBlock', 'Trie', 'build_trie', 'Tiger']
 
 # %% ../nbs/05_tiger.ipynb #9813cc87
 @dataclass
@@ -267,11 +266,13 @@ class Tiger(nn.Module):
         return n
 
 # %% ../nbs/05_tiger.ipynb #aa0cb026
-def _user_bucket(self, user, B, device):
+@patch
+def _user_bucket(self:Tiger, user, B, device):
     if user is None: return torch.zeros(B, dtype=torch.long, device=device)
     return torch.as_tensor(user, device=device).long() % self.config.num_user_embeddings
 
-def encode_tokens(self, history:torch.Tensor, # (B, S) item indices, -1 = padding
+@patch
+def encode_tokens(self:Tiger, history:torch.Tensor, # (B, S) item indices, -1 = padding
                   user=None, # (B,) user indices (default: bucket 0)
                  ):
     "Encoder input: token ids (B, 1 + S·L) with the user token as PAD, and the key mask (B, 1 + S·L)."
@@ -293,11 +294,13 @@ def encode_tokens(self, history:torch.Tensor, # (B, S) item indices, -1 = paddin
     mask = torch.cat([torch.ones(B, 1, dtype=torch.bool, device=tok.device), valid.repeat_interleave(L, 1)], 1)
     return tok, mask
 
-def _token_items(self, T:int, device)->torch.Tensor:
+@patch
+def _token_items(self:Tiger, T:int, device)->torch.Tensor:
     "(T,) history column of each encoder token; -1 for the user token."
     return torch.cat([torch.full((1,), -1, device=device), torch.arange(T - 1, device=device) // self.config.n_levels])
 
-def encode(self, history, user=None, need_weights:bool=False):
+@patch
+def encode(self:Tiger, history, user=None, need_weights:bool=False):
     "Encoder states (B, T, d) and the key mask (B, 1, 1, T) of `history` (B, S)."
     c = self.config
     tok, mask = self.encode_tokens(history, user)
@@ -324,10 +327,9 @@ def encode(self, history, user=None, need_weights:bool=False):
         ws.append(w)
     return self.enc_norm(x), key_mask, ws
 
-Tiger._user_bucket, Tiger.encode_tokens, Tiger._token_items, Tiger.encode = _user_bucket, encode_tokens, _token_items, encode
-
 # %% ../nbs/05_tiger.ipynb #5753c920
-def decode(self, tokens, # (B, K, t) decoder input tokens for K beams (with `cache`: the t positions after the cached ones)
+@patch
+def decode(self:Tiger, tokens, # (B, K, t) decoder input tokens for K beams (with `cache`: the t positions after the cached ones)
            cross_kv, # per decoder layer: (k, v) of the encoder output
            mem_mask, need_weights:bool=False,
            cache:list|None=None, # per decoder layer a self-attention [k, v] cache (start: `[[] for _ in model.decoder]`); extended in place
@@ -342,20 +344,24 @@ def decode(self, tokens, # (B, K, t) decoder input tokens for K beams (with `cac
         ws.append(w)
     return self.dec_norm(x), ws
 
-def _teacher_input(self, tgt): # (B, L) target codes
+@patch
+def _teacher_input(self:Tiger, tgt): # (B, L) target codes
     "Teacher-forcing decoder input (B, L): [BOS, c0, …, c_{L-2}] as token ids."
     return torch.cat([torch.full((len(tgt), 1), BOS, dtype=torch.long, device=tgt.device), tgt[:, :-1] + self.level_offset[:-1]], 1)
 
-def cross_keys_values(self, memory): return [blk.cross.keys_values(memory) for blk in self.decoder]
+@patch
+def cross_keys_values(self:Tiger, memory): return [blk.cross.keys_values(memory) for blk in self.decoder]
 
-def level_logits(self, h, # (..., t, d) decoder states
+@patch
+def level_logits(self:Tiger, h, # (..., t, d) decoder states
                  first_level:int=0, # the level that h's first position predicts
                 ):
     "(..., t, V) float32 logits; position j scores the codes of level `first_level + j`."
     t = h.shape[-2]
     return torch.einsum("...td,tvd->...tv", h, self.head[first_level:first_level + t].to(h.dtype)).float()
 
-def forward(self, history, # (B, S) item indices, -1 = padding
+@patch
+def forward(self:Tiger, history, # (B, S) item indices, -1 = padding
             target, # (B,) item index to predict
             user=None, # (B,) user indices
             n_targets=None, # (B,) block-causal encoder only: train on the last n_targets prefixes of each [history, target]
@@ -370,7 +376,8 @@ def forward(self, history, # (B, S) item indices, -1 = padding
     loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1))
     return logits, loss
 
-def forward_sequence(self, seq, # (B, S + 1) item indices, left-padded with -1
+@patch
+def forward_sequence(self:Tiger, seq, # (B, S + 1) item indices, left-padded with -1
                      n_targets=None, # (B,) targets counted per row: the last n_targets (default: all)
                      user=None, # (B,) user indices
                     ):
@@ -393,12 +400,10 @@ def forward_sequence(self, seq, # (B, S + 1) item indices, left-padded with -1
     loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt[counted].reshape(-1))
     return logits, loss
 
-Tiger.forward_sequence = forward_sequence
-Tiger.decode, Tiger._teacher_input, Tiger.cross_keys_values, Tiger.level_logits, Tiger.forward = decode, _teacher_input, cross_keys_values, level_logits, forward
-
 # %% ../nbs/05_tiger.ipynb #1d0061f5
+@patch
 @torch.no_grad()
-def _beam_search(self, history, user, trie:Trie|None, k:int, beam_size:int|None):
+def _beam_search(self:Tiger, history, user, trie:Trie|None, k:int, beam_size:int|None):
     "Codes (B, k, L), scores (B, k) and items (B, k) (None without a trie) of the best k of max(k, beam_size) beams."
     L, V, dev = self.config.n_levels, self.config.num_item_embeddings, self.sem_ids.device
     if k < 1 or (beam_size is not None and beam_size < 1): raise ValueError(f"k and beam_size must be ≥ 1, got k={k}, beam_size={beam_size}.")
@@ -439,7 +444,8 @@ def _beam_search(self, history, user, trie:Trie|None, k:int, beam_size:int|None)
     items = None if trie is None else node.masked_fill(torch.isinf(scores), -1)[:, :k]
     return codes[:, :k], scores[:, :k], items
 
-def generate(self, history, # (B, S) item indices, -1 = padding
+@patch
+def generate(self:Tiger, history, # (B, S) item indices, -1 = padding
              user=None, # (B,) user indices
              k:int=10, # IDs to return per user
              beam_size:int|None=None, # beams kept per level (default k)
@@ -449,7 +455,8 @@ def generate(self, history, # (B, S) item indices, -1 = padding
     codes, scores, _ = self._beam_search(history, user, trie, k, beam_size)
     return codes, scores
 
-def generate_with_trie(self, history, # (B, S) item indices, -1 = padding
+@patch
+def generate_with_trie(self:Tiger, history, # (B, S) item indices, -1 = padding
                        trie:Trie, # from `build_trie(model.sem_ids)`
                        k:int=10, # items per user
                        user=None, # (B,) user indices
@@ -459,11 +466,10 @@ def generate_with_trie(self, history, # (B, S) item indices, -1 = padding
     if trie is None: raise ValueError("generate_with_trie needs a trie (build_trie(model.sem_ids)); use generate for unconstrained IDs.")
     return self._beam_search(history, user, trie, k, beam_size)[2]
 
-Tiger._beam_search, Tiger.generate, Tiger.generate_with_trie = _beam_search, generate, generate_with_trie
-
 # %% ../nbs/05_tiger.ipynb #75bd2e36
+@patch
 @torch.no_grad()
-def get_attention_weights(self, history, # (B, S) item indices, -1 = padding
+def get_attention_weights(self:Tiger, history, # (B, S) item indices, -1 = padding
                           user=None, target=None, # (B,) target items: adds decoder cross-attention
                          )->dict:
     "{'tokens': (B, T) encoder token ids, 'encoder': (layers, B, H, T, T), 'cross': (layers, B, H, L, T) if target given}."
@@ -478,10 +484,9 @@ def get_attention_weights(self, history, # (B, S) item indices, -1 = padding
     finally: self.train(was)
     return out
 
-Tiger.get_attention_weights = get_attention_weights
-
 # %% ../nbs/05_tiger.ipynb #20d10a4e
-def save_checkpoint(self, folder:str|Path)->Path:
+@patch
+def save_checkpoint(self:Tiger, folder:str|Path)->Path:
     "Write `config.json` and `model.safetensors` into `folder` (atomic per file)."
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     _atomic_write(folder/"config.json", lambda p: p.write_text(json.dumps(asdict(self.config), indent=1)))
@@ -489,8 +494,8 @@ def save_checkpoint(self, folder:str|Path)->Path:
     _atomic_write(folder/"model.safetensors", lambda p: save_file(state, str(p)))
     return folder
 
-@classmethod
-def load_from_checkpoint(cls, path:str|Path, # checkpoint folder, or its model.safetensors
+@patch(cls_method=True)
+def load_from_checkpoint(cls:Tiger, path:str|Path, # checkpoint folder, or its model.safetensors
                          map_location="cpu")->Tiger:
     "Rebuild a `Tiger` (config, weights, ID table) saved by `save_checkpoint` or the trainer."
     path = Path(path)
@@ -504,5 +509,3 @@ def load_from_checkpoint(cls, path:str|Path, # checkpoint folder, or its model.s
     model = cls(config, state["sem_ids"])
     model.load_state_dict(state)
     return model.to(map_location)
-
-Tiger.save_checkpoint, Tiger.load_from_checkpoint = save_checkpoint, load_from_checkpoint
