@@ -7,9 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import torch
-from tqdm.auto import tqdm
 
-from .data import RecDataset
+from .data import progress_bar, RecDataset
 from .metrics import TopKAccumulator, drop_seen
 
 # %% auto #0
@@ -28,7 +27,7 @@ def evaluate_recommender(model, # has `recommend(users, histories, k) -> (B, k)`
     users = np.arange(ds.n_users) if users is None else np.asarray(users)
     hist, targets = ds.histories(split), ds.targets(split)
     acc = TopKAccumulator(ks)
-    for lo in tqdm(range(0, len(users), batch_size), disable=not progress, desc=f"eval {split}"):
+    for lo in progress_bar(range(0, len(users), batch_size), disable=not progress, desc=f"eval {split}"):
         u = users[lo:lo + batch_size]
         h = [hist[i] for i in u]
         topk = torch.as_tensor(model.recommend(u, h, max(ks) + (extra if exclude_seen else 0))).cpu()

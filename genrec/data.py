@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #75c33a8e
 from __future__ import annotations
-import ast, gzip, hashlib, http.client, json, os, re, shutil, urllib.request, warnings, zipfile, zlib
+import ast, gzip, hashlib, http.client, json, os, re, shutil, sys, urllib.request, warnings, zipfile, zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,15 +13,14 @@ import numpy as np
 import pandas as pd
 import torch
 import yaml
-from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['AMAZON_2014_URL', 'GROUPLENS_URL', 'DATASETS', 'UNK', 'DataError', 'DatasetSpec', 'download', 'project_file',
-           'cache_dir', 'locate', 'read_sequences', 'read_literal_lines', 'read_json', 'read_safetensors',
-           'guard_run_dir', 'amazon_raw_to_p5', 'amazon_item_text', 'RecDataset', 'load_amazon', 'load_movielens',
-           'load_custom', 'load_dataset', 'sample_negatives', 'interactions_frame', 'save_processed', 'read_processed',
-           'SequenceExamples', 'collate_sequences', 'write_custom_sample', 'from_dict', 'DataConfig', 'parse_value',
-           'check_parameters']
+__all__ = ['AMAZON_2014_URL', 'GROUPLENS_URL', 'DATASETS', 'UNK', 'DataError', 'DatasetSpec', 'progress_bar', 'download',
+           'project_file', 'cache_dir', 'locate', 'read_sequences', 'read_literal_lines', 'read_json',
+           'read_safetensors', 'guard_run_dir', 'amazon_raw_to_p5', 'amazon_item_text', 'RecDataset', 'load_amazon',
+           'load_movielens', 'load_custom', 'load_dataset', 'sample_negatives', 'interactions_frame', 'save_processed',
+           'read_processed', 'SequenceExamples', 'collate_sequences', 'write_custom_sample', 'from_dict', 'DataConfig',
+           'parse_value', 'check_parameters']
 
 # %% ../nbs/00_data.ipynb #4d5093ff
 class DataError(ValueError):
@@ -69,6 +68,20 @@ DATASETS = {
     "custom": DatasetSpec("custom", "custom"),
 }
 
+# %% ../nbs/00_data.ipynb #9e0a0002
+def _in_kernel()->bool:
+    "Running inside a Jupyter kernel (notebook, JupyterLab, papermill)?"
+    return type(sys.stdout).__module__.startswith("ipykernel")
+
+def progress_bar(iterable=None, **kw):
+    "A tqdm bar; inside a Jupyter kernel, a text bar on the process's stderr refreshed every `$GENREC_PROGRESS_SECONDS`."
+    from tqdm.std import tqdm as text_tqdm
+    if _in_kernel():
+        kw.setdefault("file", sys.__stderr__)
+        kw.setdefault("mininterval", float(os.environ.get("GENREC_PROGRESS_SECONDS", 30)))
+        kw.setdefault("ncols", 120)
+    return text_tqdm(iterable, **kw)
+
 # %% ../nbs/00_data.ipynb #c6633c05
 def download(url:str, # http(s) or file:// URL
              dest:str|Path, # file to write
@@ -80,7 +93,7 @@ def download(url:str, # http(s) or file:// URL
     try:
         with urllib.request.urlopen(url, timeout=60) as r, open(tmp, "wb") as f:
             total = int(r.headers.get("Content-Length") or 0) or None
-            with tqdm(total=total, unit="B", unit_scale=True, desc=dest.name) as bar:
+            with progress_bar(total=total, unit="B", unit_scale=True, desc=dest.name) as bar:
                 while chunk := r.read(1 << 20):
                     f.write(chunk); bar.update(len(chunk)); n += len(chunk)
         if total is not None and n != total: raise OSError(f"got {n:,} of {total:,} bytes")

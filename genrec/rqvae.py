@@ -13,10 +13,9 @@ import pandas as pd
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from tqdm.auto import tqdm
 
 from fastcore.basics import patch
-from .data import _atomic_write, guard_run_dir, read_safetensors
+from .data import progress_bar, _atomic_write, guard_run_dir, read_safetensors
 from .embeddings import check_embeddings
 
 # %% auto #0
@@ -434,7 +433,7 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
     hist = {k: [] for k in ("loss", "recon_loss", "codebook_loss", "commit_loss", "restarts",
                             "eval_epoch", "level1_used", "collision_rate", "max_collision_group", "recon_error")}
     xd, codes, kept = x.to(dev), None, None  # kept: (score, epoch, weights, codes) of the epoch `select` prefers
-    bar = tqdm(range(epochs), desc="rqvae", disable=not progress)
+    bar = progress_bar(range(epochs), desc="rqvae", disable=not progress)
     for ep in bar:
         perm = torch.randperm(len(x), generator=g).to(dev)
         sums, n_seen, r0 = dict.fromkeys(("loss", "recon_loss", "codebook_loss", "commit_loss"), 0.0), 0, model.quantizer.n_restarts

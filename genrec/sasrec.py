@@ -13,10 +13,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from safetensors.torch import save_file
-from tqdm.auto import tqdm
 
 from .baselines import evaluate_recommender
-from .data import RecDataset, _atomic_write, guard_run_dir, read_safetensors
+from .data import progress_bar, RecDataset, _atomic_write, guard_run_dir, read_safetensors
 
 # %% auto #0
 __all__ = ['SASRecConfig', 'pad_right', 'CausalSelfAttention', 'MLP', 'Block', 'SASRec', 'training_windows', 'save_sasrec',
@@ -266,7 +265,7 @@ def train_sasrec(ds:RecDataset, # the dataset; the model learns from `ds.train_s
     lengths = (inputs >= 0).sum(1).numpy()  # (N,)
     ckpt = Path(out_dir)/"sasrec.safetensors"
     history, best, best_epoch, bad, t0 = [], -1.0, 0, 0, time.time()
-    bar = tqdm(range(1, epochs + 1), desc="sasrec", disable=not progress)
+    bar = progress_bar(range(1, epochs + 1), desc="sasrec", disable=not progress)
     for epoch in bar:
         model.train()
         total, n_tok = 0.0, 0

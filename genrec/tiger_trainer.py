@@ -12,9 +12,8 @@ from pathlib import Path
 import numpy as np
 import torch
 import yaml
-from tqdm.auto import tqdm
 
-from .data import RecDataset, SequenceExamples, collate_sequences, from_dict, load_dataset, parse_value, _atomic_write, _plain
+from .data import progress_bar, RecDataset, SequenceExamples, collate_sequences, from_dict, load_dataset, parse_value, _atomic_write, _plain
 from .metrics import TopKAccumulator, drop_seen
 from .tiger import Tiger, TigerConfig, Trie, build_trie
 
@@ -244,7 +243,7 @@ def tiger_topk(model:Tiger, ds:RecDataset, split:str="valid", # 'valid' or 'test
     autocast = accelerator.autocast() if accelerator is not None else nullcontext()
     tops = []
     with autocast:
-        for lo in tqdm(range(0, len(mine), batch_size), disable=not progress, desc=f"decode {split}", leave=False):
+        for lo in progress_bar(range(0, len(mine), batch_size), disable=not progress, desc=f"decode {split}", leave=False):
             b = take_batch(t, mine[lo:lo + batch_size])
             tops.append(model.generate_with_trie(b["history"].to(dev), trie, k=k, user=b["user"].to(dev), beam_size=beam_size))
     top = torch.cat(tops)
@@ -483,7 +482,8 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
 
     model.train()
     deadline = None if stop_after_minutes is None else time.perf_counter() + 60 * stop_after_minutes
-    bar = tqdm(total=total, initial=step, disable=not (progress and main), desc="tiger", dynamic_ncols=True)
+    ends = "" if deadline is None else f" (time limit: stops by {time.strftime('%H:%M', time.localtime(time.time() + 60 * stop_after_minutes))})"
+    bar = progress_bar(total=total, initial=step, disable=not (progress and main), desc="tiger" + ends, dynamic_ncols=True)
     run_loss, run_n, last_loss = torch.zeros((), device=dev), 0, float("nan")
     t_train, n_ex, order_epoch, order, t_start, stopped_by = 0.0, 0, -1, None, time.perf_counter(), "schedule"
     step_log, n_logged = [], 0

@@ -14,9 +14,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import yaml
-from tqdm.auto import tqdm
 
-from .data import DataError, RecDataset, guard_run_dir, load_dataset, save_processed, read_processed, _atomic_write, _number_as_text, _plain, _SPLIT_POS
+from .data import progress_bar, DataError, RecDataset, guard_run_dir, load_dataset, save_processed, read_processed, _atomic_write, _number_as_text, _plain, _SPLIT_POS
 from .embeddings import item_embeddings, save_item_embeddings, check_embeddings
 from .metrics import topk_from_scores
 from .baselines import MostPopular, baseline_table, evaluate_recommender
@@ -644,7 +643,7 @@ class TwoTowerTrainer:
     def train_epoch(self, epoch:int=0)->float:
         "One pass over the training loader; mean loss."
         self.model.train(); total, n = 0.0, 0
-        bar = tqdm(self.train_loader, desc=f"epoch {epoch + 1}", leave=False, disable=not self.tc["progress"])
+        bar = progress_bar(self.train_loader, desc=f"epoch {epoch + 1}", leave=False, disable=not self.tc["progress"])
         for batch in bar:
             loss = compute_loss(self.model, _to(batch, self.device), self.tc["loss"], self.log_q)
             self.optimizer.zero_grad(set_to_none=True)
@@ -674,7 +673,7 @@ class TwoTowerTrainer:
                       how="training.overwrite: true (papermill: -p overwrite True)")  # never over an earlier run
         torch.manual_seed(self.tc["seed"])  # dropout; shuffling and sampling use their own seeded generators
         best, best_epoch, best_state, wait, t0 = -1.0, -1, None, 0, time.time()
-        epochs = tqdm(range(self.tc["num_epochs"]), desc="training", disable=not self.tc["progress"])
+        epochs = progress_bar(range(self.tc["num_epochs"]), desc="training", disable=not self.tc["progress"])
         for epoch in epochs:
             t = time.time()
             self.train_losses.append(self.train_epoch(epoch))
