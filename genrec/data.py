@@ -15,12 +15,12 @@ import torch
 import yaml
 
 # %% auto #0
-__all__ = ['AMAZON_2014_URL', 'GROUPLENS_URL', 'DATASETS', 'UNK', 'DataError', 'DatasetSpec', 'progress_bar', 'download',
-           'project_file', 'cache_dir', 'locate', 'read_sequences', 'read_literal_lines', 'read_json',
+__all__ = ['AMAZON_2014_URL', 'GROUPLENS_URL', 'DATASETS', 'UNK', 'SPLIT_POS', 'DataError', 'DatasetSpec', 'progress_bar',
+           'download', 'project_file', 'cache_dir', 'locate', 'read_sequences', 'read_literal_lines', 'read_json',
            'read_safetensors', 'guard_run_dir', 'amazon_raw_to_p5', 'amazon_item_text', 'RecDataset', 'load_amazon',
-           'load_movielens', 'load_custom', 'load_dataset', 'sample_negatives', 'interactions_frame', 'save_processed',
-           'read_processed', 'SequenceExamples', 'collate_sequences', 'write_custom_sample', 'from_dict', 'DataConfig',
-           'parse_value', 'check_parameters']
+           'load_movielens', 'load_custom', 'load_dataset', 'sample_negatives', 'interactions_frame', 'atomic_write',
+           'to_plain', 'save_processed', 'read_processed', 'SequenceExamples', 'collate_sequences',
+           'write_custom_sample', 'from_dict', 'number_as_text_error', 'DataConfig', 'parse_value', 'check_parameters']
 
 # %% ../nbs/00_data.ipynb #4d5093ff
 class DataError(ValueError):
@@ -321,12 +321,12 @@ class RecDataset:
     def __repr__(self):
         return f"RecDataset({self.name!r}: {self.n_users:,} users, {self.n_items:,} items, {self.n_interactions:,} interactions)"
 
-_SPLIT_POS = {"valid": -2, "test": -1}
+SPLIT_POS = {"valid": -2, "test": -1}
 
 def _split_pos(split):
-    if split not in _SPLIT_POS:
-        raise ValueError(f"split {split!r} is not one of {list(_SPLIT_POS)}; the training part is `train_sequences`.")
-    return _SPLIT_POS[split]
+    if split not in SPLIT_POS:
+        raise ValueError(f"split {split!r} is not one of {list(SPLIT_POS)}; the training part is `train_sequences`.")
+    return SPLIT_POS[split]
 
 # %% ../nbs/00_data.ipynb #ca3ee121
 def _finish(name, seqs, items, user_ids, source, where, timestamps=None, min_len=3):
@@ -510,14 +510,14 @@ def interactions_frame(ds:RecDataset)->pd.DataFrame:
     ts = np.concatenate(ds.timestamps).astype(np.float64) if ds.timestamps is not None else pos.astype(np.float64)
     return pd.DataFrame(dict(user_idx=user, item_idx=np.concatenate(ds.sequences), position=pos, timestamp=ts, split=split, rating=1.0))
 
-def _atomic_write(path, write):
+def atomic_write(path, write):
     path = Path(path); tmp = path.with_name(path.name + ".tmp")
     write(tmp); os.replace(tmp, path)
 
-def _plain(x):
+def to_plain(x):
     "YAML/JSON-safe copy: numpy and torch scalars to Python numbers, paths to strings, tuples to lists."
-    if isinstance(x, dict): return {str(k): _plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)): return [_plain(v) for v in x]
+    if isinstance(x, dict): return {str(k): to_plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)): return [to_plain(v) for v in x]
     if isinstance(x, Path): return str(x)
     if hasattr(x, "item") and getattr(x, "ndim", 0) == 0: return x.item()
     return x
@@ -527,14 +527,14 @@ def save_processed(ds:RecDataset, out_dir:str|Path, # folder to write the proces
     "Write `ds` in the processed layout (table above)."
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     inter = interactions_frame(ds)
-    _atomic_write(out/"interactions_mapped.parquet", lambda p: inter.to_parquet(p, index=False))
-    dump = lambda name, obj: _atomic_write(out/name, lambda p: p.write_text(json.dumps(obj)))
+    atomic_write(out/"interactions_mapped.parquet", lambda p: inter.to_parquet(p, index=False))
+    dump = lambda name, obj: atomic_write(out/name, lambda p: p.write_text(json.dumps(obj)))
     dump("uid2idx.json", {str(u): i for i, u in enumerate(ds.user_ids)})
     dump("iid2idx.json", {str(v): i for i, v in enumerate(ds.item_ids)})
     held = {k: {"user_idx": list(range(ds.n_users)), "item_idx": ds.targets(k).tolist()} for k in ("valid", "test")}
     dump("splits.json", {"protocol": "leave-one-out", "dataset": ds.name, **held})
     items = ds.items.assign(item_idx=np.arange(ds.n_items))
-    _atomic_write(out/"items.parquet", lambda p: items.to_parquet(p, index=False))
+    atomic_write(out/"items.parquet", lambda p: items.to_parquet(p, index=False))
     dump("vocab.json", {"brand": ds.brands, "category": ds.categories})
     negs = sample_negatives(ds, neg_ratio, seed)
     dump("negatives.json", {"neg_ratio": neg_ratio, "seed": seed, "negatives": {str(u): n.tolist() for u, n in enumerate(negs)}})
@@ -574,7 +574,7 @@ class SequenceExamples(torch.utils.data.Dataset):
             self.start = np.repeat(starts, n)
         else:
             self.user, self.start = users, starts
-            self.target_pos = starts + lens + _SPLIT_POS[split]
+            self.target_pos = starts + lens + SPLIT_POS[split]
 
     def __len__(self): return len(self.user)
 
@@ -635,7 +635,7 @@ def _checked(source, key, v, t):
         raise bad()
     if isinstance(v, str):
         if "str" in scalars: return v
-        if _numeric(t): raise DataError(_number_as_text(source, key, v))
+        if _numeric(t): raise DataError(number_as_text_error(source, key, v))
         raise bad()
     if isinstance(v, bool):  # YAML's yes/no/true/false; not a number here
         if "bool" in scalars: return v
@@ -652,7 +652,7 @@ def _numeric(t)->bool:
     parts = set(re.split(r"[|\[\], ]+", t if isinstance(t, str) else getattr(t, "__name__", str(t))))
     return bool(parts & {"int", "float"}) and "str" not in parts
 
-def _number_as_text(source, key, value)->str:
+def number_as_text_error(source, key, value)->str:
     return (f"{source}: {key}={value!r} is text, but {key} is a number. YAML reads a float without a dot (1e-3) as "
             f"text: write 1.0e-3 or 0.001.")
 

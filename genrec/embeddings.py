@@ -8,7 +8,7 @@ import hashlib, json, os
 from pathlib import Path
 
 import numpy as np
-from .data import DataError, RecDataset, cache_dir, _atomic_write
+from .data import DataError, RecDataset, cache_dir, atomic_write
 
 # %% auto #0
 __all__ = ['resolve_model', 'model_name', 'load_encoder', 'encode_texts', 'check_embeddings', 'embedding_key', 'item_embeddings',
@@ -90,12 +90,12 @@ def item_embeddings(ds:RecDataset, model:str="all-MiniLM-L6-v2", # encoder name 
     emb = check_embeddings(encode_texts(ds.items["text"].fillna("").tolist(), model, batch_size, device), ds.n_items, dim, model)
     if cache:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(cached, lambda p: np.save(open(p, "wb"), emb))
+        atomic_write(cached, lambda p: np.save(open(p, "wb"), emb))
         cached.with_suffix(".json").write_text(json.dumps(dict(dataset=ds.name, model=str(model), key=key, n_items=ds.n_items, dim=emb.shape[1])))
     return emb
 
 def save_item_embeddings(emb:np.ndarray, folder:str|Path)->Path:
     "Write `emb` as `item_emb.npy` beside a processed dataset (see `genrec.data.save_processed`)."
     out = Path(folder)/"item_emb.npy"; out.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out, lambda p: np.save(open(p, "wb"), np.asarray(emb, dtype=np.float32)))
+    atomic_write(out, lambda p: np.save(open(p, "wb"), np.asarray(emb, dtype=np.float32)))
     return out

@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from fastcore.basics import patch
-from .data import progress_bar, _atomic_write, guard_run_dir, read_safetensors
+from .data import progress_bar, atomic_write, guard_run_dir, read_safetensors
 from .embeddings import check_embeddings
 
 # %% auto #0
@@ -309,7 +309,7 @@ def _atomic_save_safetensors(tensors:dict, path, metadata:dict):
     from safetensors.torch import save
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     data = save({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, metadata=metadata)
-    _atomic_write(path, lambda tmp: tmp.write_bytes(data))  # Python's open: the usual umask permissions (safetensors' save_file makes 0600)
+    atomic_write(path, lambda tmp: tmp.write_bytes(data))  # Python's open: the usual umask permissions (safetensors' save_file makes 0600)
 
 def _read_safetensors(path, kind:str):
     path = Path(path)
@@ -363,8 +363,8 @@ def save_semantic_ids(codes:np.ndarray, # (n_items, L) ID table; row i = item in
                        "semantic_id": ["-".join(map(str, r)) for r in codes.tolist()]})
     def save_npy(tmp):  # through a file object: np.save(<path>) would append ".npy" to the temp name
         with open(tmp, "wb") as f: np.save(f, codes)
-    _atomic_write(npy, save_npy)
-    _atomic_write(pq, lambda tmp: df.to_parquet(tmp, index=False))
+    atomic_write(npy, save_npy)
+    atomic_write(pq, lambda tmp: df.to_parquet(tmp, index=False))
     return npy, pq
 
 def load_semantic_ids(path, # <stem>, <stem>.npy or <stem>.parquet
@@ -465,7 +465,7 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
         out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
         model.save(out/"rqvae.safetensors")
         save_semantic_ids(model.semantic_ids, out/"semantic_ids")
-        _atomic_write(out/"history.json", lambda p: p.write_text(json.dumps(hist)))
+        atomic_write(out/"history.json", lambda p: p.write_text(json.dumps(hist)))
     return model, hist
 
 # %% ../nbs/04_rqvae.ipynb #783d4f2f
@@ -578,7 +578,7 @@ def train_tokenizer(embeddings, # (n_items, dim) item embeddings; row i = item i
         out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
         if kind == "rqkmeans":
             tok.save(out/TOKENIZER_FILES[kind]); save_semantic_ids(tok.semantic_ids, out/"semantic_ids")
-        _atomic_write(out/"health.json", lambda p: p.write_text(json.dumps(h, indent=1)))
+        atomic_write(out/"health.json", lambda p: p.write_text(json.dumps(h, indent=1)))
     return tok, hist, h
 
 def load_tokenizer(path, # a checkpoint written by `RqVae.save` / `RqKMeans.save`, or the folder `train_tokenizer` wrote

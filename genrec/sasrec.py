@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from safetensors.torch import save_file
 
 from .baselines import evaluate_recommender
-from .data import progress_bar, RecDataset, _atomic_write, guard_run_dir, read_safetensors
+from .data import progress_bar, RecDataset, atomic_write, guard_run_dir, read_safetensors
 
 # %% auto #0
 __all__ = ['SASRecConfig', 'pad_right', 'CausalSelfAttention', 'MLP', 'Block', 'SASRec', 'training_windows', 'save_sasrec',
@@ -171,7 +171,7 @@ def save_sasrec(model:SASRec, path:str|Path)->Path:
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     meta = {"model": "genrec.sasrec", "config": json.dumps(asdict(model.cfg))}
-    _atomic_write(path, lambda p: save_file(state, str(p), metadata=meta))
+    atomic_write(path, lambda p: save_file(state, str(p), metadata=meta))
     return path
 
 def load_sasrec(path:str|Path, n_items:int|None=None, # expected catalogue size (e.g. `ds.n_items`); None skips the check

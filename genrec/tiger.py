@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from safetensors.torch import save_file
 
-from .data import _atomic_write, from_dict, read_json, read_safetensors
+from .data import atomic_write, from_dict, read_json, read_safetensors
 
 # %% auto #0
 __all__ = ['PAD', 'BOS', 'N_SPECIAL', 'TigerConfig', 'RMSNorm', 'fast_dropout', 'FastDropout', 'attend', 'Attention', 'MLP',
@@ -489,9 +489,9 @@ def get_attention_weights(self:Tiger, history, # (B, S) item indices, -1 = paddi
 def save_checkpoint(self:Tiger, folder:str|Path)->Path:
     "Write `config.json` and `model.safetensors` into `folder` (atomic per file)."
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    _atomic_write(folder/"config.json", lambda p: p.write_text(json.dumps(asdict(self.config), indent=1)))
+    atomic_write(folder/"config.json", lambda p: p.write_text(json.dumps(asdict(self.config), indent=1)))
     state = {k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}
-    _atomic_write(folder/"model.safetensors", lambda p: save_file(state, str(p)))
+    atomic_write(folder/"model.safetensors", lambda p: save_file(state, str(p)))
     return folder
 
 @patch(cls_method=True)

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 import yaml
 
-from .data import progress_bar, RecDataset, SequenceExamples, collate_sequences, from_dict, load_dataset, parse_value, _atomic_write, _plain
+from .data import progress_bar, RecDataset, SequenceExamples, collate_sequences, from_dict, load_dataset, parse_value, atomic_write, to_plain
 from .metrics import TopKAccumulator, drop_seen
 from .tiger import Tiger, TigerConfig, Trie, build_trie
 
@@ -356,7 +356,8 @@ def make_accelerator(cfg:TigerTrainConfig, run_dir:str|Path|None=None):
             raise ValueError(f"accelerate is already set up with mixed_precision={st.get('_mixed_precision')!r}; launch with {mp!r}.")
         AcceleratorState._reset_state(True)
     log_with = (["wandb"] if cfg.wandb_logging else []) + (["tensorboard"] if cfg.tensorboard_logging else [])
-    return Accelerator(mixed_precision=mp, log_with=log_with or None,
+    # cpu=True on a machine without CUDA: under torchrun that makes accelerate use gloo across CPU processes (MULTI_CPU)
+    return Accelerator(mixed_precision=mp, log_with=log_with or None, cpu=not torch.cuda.is_available(),
                        project_dir=str(Path(run_dir)/"logs") if run_dir is not None else None)
 
 def _param_groups(model, weight_decay):
@@ -615,8 +616,8 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
                   config_changes=run.config_changes, history=run.history, losses=[list(l) for l in run.losses],
                   config=asdict(cfg), run_dir=run_dir)
     if run.stopped_by == "interrupted":  # Ctrl-C: what was trained is saved; no final decoding, the user asked to stop
-        part = _plain(dict(common, best_valid=run.best, note="interrupted: no final evaluation; resume with resume_from='latest'"))
-        if acc.is_main_process: _atomic_write(run_dir/"results.yaml", lambda p: p.write_text(yaml.safe_dump(part, sort_keys=False)))
+        part = to_plain(dict(common, best_valid=run.best, note="interrupted: no final evaluation; resume with resume_from='latest'"))
+        if acc.is_main_process: atomic_write(run_dir/"results.yaml", lambda p: p.write_text(yaml.safe_dump(part, sort_keys=False)))
         raise KeyboardInterrupt(f"TIGER interrupted at step {run.steps}: checkpoint and {run_dir/'results.yaml'} written; "
                                 "resume with resume_from='latest'")
     best = Tiger.load_from_checkpoint(run_dir/"best", map_location=acc.device) if (run_dir/"best").exists() else run.model
@@ -638,9 +639,9 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
                valid_exclude_seen=metrics["valid_exclude_seen"], test_exclude_seen=metrics["test_exclude_seen"],
                valid_decode_s=metrics["valid_decode_s"], test_decode_s=metrics["test_decode_s"],
                baselines=base, paper_test=PAPER_TIGER_BEAUTY if cfg.dataset == "beauty" else None)
-    res = _plain(res)
+    res = to_plain(res)
     if acc.is_main_process:
-        _atomic_write(run_dir/"results.yaml", lambda p: p.write_text(yaml.safe_dump(res, sort_keys=False)))
+        atomic_write(run_dir/"results.yaml", lambda p: p.write_text(yaml.safe_dump(res, sort_keys=False)))
     return res
 
 # %% ../nbs/08_tiger_trainer.ipynb #32e6950c

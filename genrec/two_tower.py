@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 import yaml
 
-from .data import progress_bar, DataError, RecDataset, guard_run_dir, load_dataset, save_processed, read_processed, _atomic_write, _number_as_text, _plain, _SPLIT_POS
+from .data import progress_bar, DataError, RecDataset, guard_run_dir, load_dataset, save_processed, read_processed, atomic_write, number_as_text_error, to_plain, SPLIT_POS
 from .embeddings import item_embeddings, save_item_embeddings, check_embeddings
 from .metrics import topk_from_scores
 from .baselines import MostPopular, baseline_table, evaluate_recommender
@@ -87,7 +87,7 @@ def _check_section(section:str, values:dict, source:str="config"):
                               + f". Known keys of '{section}': {', '.join(known)}.")
         default, v = known[k], values[k]
         if isinstance(default, (int, float)) and not isinstance(default, bool) and isinstance(v, str):
-            raise ConfigError(_number_as_text(source, f"{section}.{k}", v))
+            raise ConfigError(number_as_text_error(source, f"{section}.{k}", v))
 
 _MINIMA = {("training", "num_epochs"): 1, ("training", "batch_size"): 1, ("training", "eval_batch_size"): 1,
            ("training", "patience"): 0, ("training", "learning_rate"): 0, ("training", "weight_decay"): 0,
@@ -226,7 +226,7 @@ class TwoTowerDataset(torch.utils.data.Dataset):
             negs = [data.negatives[u][: neg_ratio * n[u]] for u in U]
             neg_pos = [np.arange(len(g)) // max(neg_ratio, 1) for g in negs]
         else:  # one held-out position per user
-            pos = lens + _SPLIT_POS[split]; user = U
+            pos = lens + SPLIT_POS[split]; user = U
             negs = [data.negatives[u][:neg_ratio] for u in U]
             neg_pos = [np.full(len(g), pos[u]) for u, g in enumerate(negs)]
         item = self.flat[self.starts[user] + pos]
@@ -578,8 +578,8 @@ def save_checkpoint(path:str|Path, model:TwoTowerModel, **extra)->Path:
     "Atomically write `model_state_dict`, `model_args` and `extra` (plain values) to `path`."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     state = {"model_state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
-             "model_args": _plain(model.hparams), **_plain(extra)}
-    _atomic_write(path, lambda p: torch.save(state, p))
+             "model_args": to_plain(model.hparams), **to_plain(extra)}
+    atomic_write(path, lambda p: torch.save(state, p))
     return path
 
 def load_two_tower(path:str|Path, data=None, # `TwoTowerData` (or processor) whose catalogue the history encoder uses
@@ -618,7 +618,7 @@ class TwoTowerTrainer:
                 ):
         config = config or {}
         if "training" not in config and not set(config) & {"data", "model"}: config = {"training": config}
-        self.config = _plain({s: _section(s, config.get(s)) for s in DEFAULT_CONFIG})
+        self.config = to_plain({s: _section(s, config.get(s)) for s in DEFAULT_CONFIG})
         self.tc = tc = self.config["training"]
         self.device = _device(tc["device"])
         self.model, self.train_loader, self.val_loader = model.to(self.device), train_loader, val_loader
@@ -701,8 +701,8 @@ class TwoTowerTrainer:
 
     def write_results(self, **extra):
         "Write `training_results.yaml` (results plus `extra`, e.g. test metrics)."
-        self.results.update(_plain(extra)); self.out.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.out/"training_results.yaml", lambda p: p.write_text(yaml.safe_dump(_plain(self.results), sort_keys=False)))
+        self.results.update(to_plain(extra)); self.out.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.out/"training_results.yaml", lambda p: p.write_text(yaml.safe_dump(to_plain(self.results), sort_keys=False)))
 
     def recommend(self, user_ids, k:int=10, split:str="test")->torch.Tensor:
         "(B, k) top-k item indices, the split's training items excluded (see `TwoTowerRecommender`)."
