@@ -274,7 +274,8 @@ def step_tiger_train(b:Bench, rec:dict):
     if "tok_dir" not in b.ctx: raise Skip("needs the tokenizer of step 1, which did not finish")
     ds, c, est = b.ctx["ds"], b.c, b.c.est_s
     run_dir = b.fresh_dir("tiger")
-    cal_keys = dict(epochs=1, warmup_steps=10, eval_every=10**9, save_every=10**9, wandb_log_interval=10**9)
+    # wandb_log_interval=1: the loss is read back every step, which waits for the GPU, so per-step times are honest
+    cal_keys = dict(epochs=1, warmup_steps=10, eval_every=10**9, save_every=10**9, wandb_log_interval=1)
     cal_cfg = tiger_config(b, **cal_keys)
     ids, src = item_semantic_ids(cal_cfg, ds, run_dir)  # loads the ID table train_tokenizer wrote
     acc = make_accelerator(cal_cfg, run_dir)
