@@ -597,7 +597,8 @@ def main(argv=None):
     from genrec.data import load_dataset, locate
     from genrec.tiger_trainer import PAPER_TIGER_BEAUTY
     try:
-        folder = locate("beauty", c.data_dir, download_missing=False)  # then $GENREC_DATA_DIR, then the cache
+        try: folder = locate("beauty", c.data_dir, download_missing=False)  # an explicit folder is used or fails,
+        except FileNotFoundError: folder = locate("beauty", None, download_missing=False)  # so fall back here: env, cache
     except FileNotFoundError as e:
         env_dir = os.environ.get("GENREC_DATA_DIR")
         msg = (f"No Amazon Beauty data: --data_dir {c.data_dir!r} "
