@@ -625,7 +625,7 @@ def from_dict(cls, # a dataclass type
 
 def _checked(source, key, v, t):
     "`v` if it fits the scalar annotation `t` (an integral float becomes an int where an int belongs), else a DataError."
-    parts = set(re.split(r"[|\[\], ]+", t if isinstance(t, str) else getattr(t, "__name__", str(t)))) - {""}
+    parts = _annotation_parts(t)
     scalars = parts & {"int", "float", "bool", "str"}
     if not scalars or parts - scalars - {"None", "Optional"}: return v  # containers, unions with other types: not checked here
     want = " or ".join(sorted(scalars)) + (" or null" if parts & {"None", "Optional"} else "")
@@ -647,9 +647,13 @@ def _checked(source, key, v, t):
         if "int" in scalars: raise DataError(f"{source}: {key}={v!r} must be a whole number.")
     raise bad()
 
+def _annotation_parts(t)->set:
+    "The type names in the annotation `t` (a type, or its text under `from __future__ import annotations`)."
+    return set(re.split(r"[|\[\], ]+", t if isinstance(t, str) else getattr(t, "__name__", str(t)))) - {""}
+
 def _numeric(t)->bool:
-    "Is the annotation `t` (a type or, under `from __future__ import annotations`, its text) a number type, not text?"
-    parts = set(re.split(r"[|\[\], ]+", t if isinstance(t, str) else getattr(t, "__name__", str(t))))
+    "Is the annotation `t` a number type, not text?"
+    parts = _annotation_parts(t)
     return bool(parts & {"int", "float"}) and "str" not in parts
 
 def number_as_text_error(source, key, value)->str:

@@ -238,10 +238,10 @@ def split_collisions(codes:np.ndarray, # (n_items, n_levels) learned codes
     "`codes` with the surplus items of over-full IDs moved to their nearest last-level code whose ID has room (best effort)."
     codes = np.array(codes, dtype=np.int64)
     d = np.asarray(last_dists.cpu() if torch.is_tensor(last_dists) else last_dists)
-    _, inv, counts = np.unique(codes, axis=0, return_inverse=True, return_counts=True)
+    ids, inv, counts = np.unique(codes, axis=0, return_inverse=True, return_counts=True)
     inv = inv.reshape(-1)
     if counts.max(initial=0) <= capacity: return codes
-    count = {tuple(r): n for r, n in zip(np.unique(codes, axis=0).tolist(), counts.tolist())}
+    count = {tuple(r): n for r, n in zip(ids.tolist(), counts.tolist())}
     stuck = 0
     for g in np.flatnonzero(counts > capacity):
         members = np.flatnonzero(inv == g)

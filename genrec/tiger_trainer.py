@@ -13,7 +13,7 @@ import numpy as np
 import torch
 import yaml
 
-from .data import progress_bar, RecDataset, SequenceExamples, collate_sequences, from_dict, load_dataset, parse_value, atomic_write, to_plain
+from .data import progress_bar, guard_run_dir, RecDataset, SequenceExamples, collate_sequences, from_dict, load_dataset, parse_value, atomic_write, to_plain
 from .metrics import TopKAccumulator, drop_seen
 from .tiger import Tiger, TigerConfig, Trie, build_trie
 
@@ -596,11 +596,9 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
     "Whole run: data, semantic IDs, training, best-checkpoint valid/test metrics beside the baselines → results dict (+ results.yaml)."
     from genrec.baselines import evaluate_recommender, MostPopular, Transition
     run_dir = Path(cfg.save_dir_root)
-    old = [s for s in ("checkpoints", "best", "tokenizer", "results.yaml") if (run_dir/s).exists()]
-    if resume_from is None and old and not overwrite:  # never delete a run without being asked to
-        raise FileExistsError(f"{run_dir} already holds a run ({', '.join(old)}). Resume it with resume_from='latest' "
-                              "(papermill: -p resume_from latest; CLI: --resume_from latest), start it over with overwrite=True "
-                              "(-p overwrite True; --overwrite), or choose another save_dir_root.")
+    old = guard_run_dir(run_dir, ("checkpoints", "best", "tokenizer", "results.yaml"), overwrite or resume_from is not None,
+                        how="overwrite=True (-p overwrite True; --overwrite), resume it with resume_from='latest' "
+                            "(papermill: -p resume_from latest; CLI: --resume_from latest)")  # never delete a run unasked
     ds = load_dataset(cfg.dataset, cfg.dataset_folder)
     acc = make_accelerator(cfg, run_dir)
     if resume_from is None and acc.is_main_process:  # overwrite=True: start the folder over
