@@ -10,7 +10,7 @@ import argparse, time
 import numpy as np
 import torch
 
-from genrec.data import parse_value
+from genrec.core import parse_value
 from genrec.two_tower import DataProcessor, TwoTowerRecommender, TwoTowerTrainer, build_model, create_data_loader, load_config
 from common import add_runtime_args, measure_table, runtime  # bench/common.py
 

@@ -87,6 +87,9 @@ def parse_args(argv=None)->SimpleNamespace:
     g.add_argument("--rqvae_epochs", type=int, default=None, help="RQ-VAE epochs (full 50, smoke 5)")
     g = p.add_argument_group("TIGER")
     g.add_argument("--tiger_encoder", default="block_causal", choices=["block_causal", "bidirectional"])
+    g.add_argument("--tiger_item_ids", action=argparse.BooleanOptionalAction, default=False,
+                   help="the encoder also reads a learned embedding of each history item (item_id_embeddings; on the "
+                        "CPU it learned faster early, then overfitted); default: the paper's codes-only encoder")
     g.add_argument("--tiger_batch_size", type=int, default=None,
                    help="training targets per step (windows with --tiger_encoder bidirectional); full 2048")
     g.add_argument("--tiger_lr", type=float, default=None, help="AdamW peak learning rate, cosine decay; full 2e-3")
@@ -257,7 +260,7 @@ def tiger_config(b:Bench, **extra):
     keys = dict(dataset="beauty", dataset_folder=str(b.ctx["data_folder"]), save_dir_root=str(b.work/"tiger"),
                 pretrained_rqvae_path=str(b.ctx["tok_dir"]), **c.tiger_dims, dropout=0.1, max_seq_len=20,
                 num_item_embeddings=256, num_user_embeddings=2000, sem_id_dim=3,
-                block_causal=c.tiger_encoder == "block_causal", augmentation=True, subsample=False,
+                block_causal=c.tiger_encoder == "block_causal", item_id_embeddings=c.tiger_item_ids, augmentation=True, subsample=False,
                 bucket_by_length=True, mixed_precision_type=c.precision, batch_size=c.tiger_batch_size,
                 learning_rate=c.tiger_lr, weight_decay=0.035, lr_schedule="cosine", max_grad_norm=1.0,
                 patience=c.tiger_patience, beam_size=20, eval_batch_size=c.eval_batch_size, eval_users=c.eval_users,
@@ -399,7 +402,7 @@ def step_tiger_decode(b:Bench, rec:dict):
         raise Skip("needs a trained TIGER from step 2, which did not finish")
     ds, c, acc = b.ctx["ds"], b.c, b.ctx["acc"]
     best = b.ctx["tiger_best"]
-    model = Tiger.load_from_checkpoint(best, map_location=acc.device) if best else b.ctx["tiger_last"]
+    model = Tiger.from_pretrained(best, map_location=acc.device) if best else b.ctx["tiger_last"]
     rec["checkpoint"] = str(best) if best else "last weights (no validation ran)"
     model.eval()
     users = b.ctx["eval_user_subset"]

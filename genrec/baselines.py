@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .data import progress_bar, RecDataset
+from .core import progress_bar
+from .data import RecDataset
 from .metrics import TopKAccumulator, drop_seen
 
 # %% auto #0

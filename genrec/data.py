@@ -14,20 +14,19 @@ import pandas as pd
 import torch
 import yaml
 
+from .core import DataError, atomic_write, read_json, progress_bar
+
+
 # %% auto #0
-__all__ = ['AMAZON_2014_URL', 'GROUPLENS_URL', 'DATASETS', 'UNK', 'SPLIT_POS', 'DataError', 'DatasetSpec', 'progress_bar',
-           'download', 'project_file', 'cache_dir', 'locate', 'read_sequences', 'read_literal_lines', 'read_json',
-           'read_safetensors', 'guard_run_dir', 'amazon_raw_to_p5', 'amazon_item_text', 'RecDataset', 'load_amazon',
-           'load_movielens', 'load_custom', 'load_dataset', 'sample_negatives', 'interactions_frame', 'atomic_write',
-           'to_plain', 'save_processed', 'read_processed', 'SequenceExamples', 'collate_sequences',
-           'write_custom_sample', 'from_dict', 'number_as_text_error', 'DataConfig', 'parse_value', 'check_parameters']
+__all__ = ['AMAZON_2014_URL', 'GROUPLENS_URL', 'DATASETS', 'UNK', 'SPLIT_POS', 'DatasetSpec', 'download', 'cache_dir', 'locate',
+           'read_sequences', 'read_literal_lines', 'amazon_raw_to_p5', 'amazon_item_text', 'RecDataset', 'load_amazon',
+           'load_movielens', 'load_custom', 'load_dataset', 'sample_negatives', 'interactions_frame', 'save_processed',
+           'read_processed', 'SequenceExamples', 'collate_sequences', 'write_custom_sample', 'DataConfig']
 
 # %% ../nbs/00_data.ipynb #4d5093ff
-class DataError(ValueError):
-    "A problem with input data; the message names the file/line/key and how to fix it."
-
 def _where(path, line=None):
     return f"{path}:{line}" if line is not None else f"{path}"
+
 
 # %% ../nbs/00_data.ipynb #bff3151b
 AMAZON_2014_URL = "https://snap.stanford.edu/data/amazon/productGraph/categoryFiles/"
@@ -68,20 +67,6 @@ DATASETS = {
     "custom": DatasetSpec("custom", "custom"),
 }
 
-# %% ../nbs/00_data.ipynb #9e0a0002
-def _in_kernel()->bool:
-    "Running inside a Jupyter kernel (notebook, JupyterLab, papermill)?"
-    return type(sys.stdout).__module__.startswith("ipykernel")
-
-def progress_bar(iterable=None, **kw):
-    "A tqdm bar; inside a Jupyter kernel, a text bar on the process's stderr refreshed every `$GENREC_PROGRESS_SECONDS`."
-    from tqdm.std import tqdm as text_tqdm
-    if _in_kernel():
-        kw.setdefault("file", sys.__stderr__)
-        kw.setdefault("mininterval", float(os.environ.get("GENREC_PROGRESS_SECONDS", 30)))
-        kw.setdefault("ncols", 120)
-    return text_tqdm(iterable, **kw)
-
 # %% ../nbs/00_data.ipynb #c6633c05
 def download(url:str, # http(s) or file:// URL
              dest:str|Path, # file to write
@@ -103,16 +88,6 @@ def download(url:str, # http(s) or file:// URL
                       "run again to retry") from None
     os.replace(tmp, dest)
     return dest
-
-# %% ../nbs/00_data.ipynb #1f3ebcfb
-def project_file(path:str|Path, # a file or folder; relative paths are looked up from the working folder upwards
-                )->Path:
-    "`path` itself if it exists (or is absolute), else the first `parent/path` that exists walking up from the cwd."
-    path = Path(path).expanduser()
-    if path.is_absolute() or path.exists(): return path
-    for parent in Path.cwd().resolve().parents:
-        if (parent/path).exists(): return parent/path
-    raise FileNotFoundError(f"{path} not found in {Path.cwd()} or any parent folder; pass an absolute path.")
 
 # %% ../nbs/00_data.ipynb #82861e17
 def cache_dir()->Path:
@@ -217,38 +192,6 @@ def _literal_line(path, i, line):
     if not isinstance(rec, dict): raise DataError(f"{_where(path, i)}: expected a dict, got {type(rec).__name__}.")
     return rec
 
-def read_json(path:str|Path):
-    "The JSON in `path`; a missing, empty or cut-short file raises an error naming it."
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"{path} does not exist.")
-    try: return json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise DataError(f"{path}: not valid JSON ({e}); the file may be cut short: write it again, or restore it.") from None
-
-def read_safetensors(path:str|Path, device="cpu")->tuple:
-    "(tensors, metadata) of a safetensors file; a missing, empty or cut-short file, or a folder, raises an error naming it."
-    from safetensors import safe_open
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"{path} does not exist.")
-    if path.is_dir(): raise IsADirectoryError(f"{path} is a folder; pass the .safetensors file in it.")
-    try:
-        with safe_open(str(path), framework="pt", device=str(device)) as f:
-            return {k: f.get_tensor(k) for k in f.keys()}, (f.metadata() or {})
-    except Exception as e:  # safetensors' SafetensorError (bad header, cut short), OSError
-        raise DataError(f"{path}: not a readable safetensors file ({type(e).__name__}: {e}); it may be cut short or not a "
-                        "checkpoint: write it again, or restore it.") from None
-
-def guard_run_dir(folder:str|Path, # a trainer's output folder
-                  files, # names in it that mark an earlier run
-                  overwrite:bool=False, # the caller asked to start over: report what is there, refuse nothing
-                  how:str="overwrite=True", # how the user asks for that, in the trainer's own words
-                 )->list:
-    "The marker `files` already in `folder`; unless `overwrite`, an error naming them and the ways on."
-    found = [f for f in files if (Path(folder)/f).exists()]
-    if found and not overwrite:
-        raise FileExistsError(f"{folder} already holds a run ({', '.join(found)}); nothing was changed. Start it over with "
-                              f"{how}, or choose another output folder.")
-    return found
 
 # %% ../nbs/00_data.ipynb #e7859225
 def amazon_raw_to_p5(reviews_path:str|Path, # `reviews_<Category>_5.json.gz`
@@ -510,18 +453,6 @@ def interactions_frame(ds:RecDataset)->pd.DataFrame:
     ts = np.concatenate(ds.timestamps).astype(np.float64) if ds.timestamps is not None else pos.astype(np.float64)
     return pd.DataFrame(dict(user_idx=user, item_idx=np.concatenate(ds.sequences), position=pos, timestamp=ts, split=split, rating=1.0))
 
-def atomic_write(path, write):
-    path = Path(path); tmp = path.with_name(path.name + ".tmp")
-    write(tmp); os.replace(tmp, path)
-
-def to_plain(x):
-    "YAML/JSON-safe copy: numpy and torch scalars to Python numbers, paths to strings, tuples to lists."
-    if isinstance(x, dict): return {str(k): to_plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)): return [to_plain(v) for v in x]
-    if isinstance(x, Path): return str(x)
-    if hasattr(x, "item") and getattr(x, "ndim", 0) == 0: return x.item()
-    return x
-
 def save_processed(ds:RecDataset, out_dir:str|Path, # folder to write the processed layout into
                    neg_ratio:int=4, seed:int=42)->Path:
     "Write `ds` in the processed layout (table above)."
@@ -608,58 +539,6 @@ def write_custom_sample(ds:RecDataset, out_dir:str|Path, n_users:int=50, fmt:str
     return out
 
 # %% ../nbs/00_data.ipynb #975cb294
-import dataclasses
-
-def from_dict(cls, # a dataclass type
-              d:dict|None, # values to set; missing keys keep their defaults
-              source:str="config", # where `d` came from (file or section), for error messages
-             ):
-    "`cls(**d)`, but an unknown key or a value of the wrong type raises `DataError` naming `source`, the key and the value."
-    d = dict(d or {})
-    known = {f.name for f in dataclasses.fields(cls)}
-    if bad := sorted(set(d) - known):
-        raise DataError(f"{source}: unknown key(s) {bad} for {cls.__name__}; known keys: {sorted(known)}.")
-    for f in dataclasses.fields(cls):
-        if f.name in d: d[f.name] = _checked(source, f.name, d[f.name], f.type)
-    return cls(**d)
-
-def _checked(source, key, v, t):
-    "`v` if it fits the scalar annotation `t` (an integral float becomes an int where an int belongs), else a DataError."
-    parts = _annotation_parts(t)
-    scalars = parts & {"int", "float", "bool", "str"}
-    if not scalars or parts - scalars - {"None", "Optional"}: return v  # containers, unions with other types: not checked here
-    want = " or ".join(sorted(scalars)) + (" or null" if parts & {"None", "Optional"} else "")
-    bad = lambda: DataError(f"{source}: {key}={v!r} is {type(v).__name__}, but {key} takes {want}.")
-    if v is None:
-        if parts & {"None", "Optional"}: return v
-        raise bad()
-    if isinstance(v, str):
-        if "str" in scalars: return v
-        if _numeric(t): raise DataError(number_as_text_error(source, key, v))
-        raise bad()
-    if isinstance(v, bool):  # YAML's yes/no/true/false; not a number here
-        if "bool" in scalars: return v
-        raise bad()
-    if isinstance(v, int) and scalars & {"int", "float"}: return v
-    if isinstance(v, float):
-        if "float" in scalars: return v
-        if "int" in scalars and v.is_integer(): return int(v)
-        if "int" in scalars: raise DataError(f"{source}: {key}={v!r} must be a whole number.")
-    raise bad()
-
-def _annotation_parts(t)->set:
-    "The type names in the annotation `t` (a type, or its text under `from __future__ import annotations`)."
-    return set(re.split(r"[|\[\], ]+", t if isinstance(t, str) else getattr(t, "__name__", str(t)))) - {""}
-
-def _numeric(t)->bool:
-    "Is the annotation `t` a number type, not text?"
-    parts = _annotation_parts(t)
-    return bool(parts & {"int", "float"}) and "str" not in parts
-
-def number_as_text_error(source, key, value)->str:
-    return (f"{source}: {key}={value!r} is text, but {key} is a number. YAML reads a float without a dot (1e-3) as "
-            f"text: write 1.0e-3 or 0.001.")
-
 @dataclass
 class DataConfig:
     name: str = "beauty"  # dataset name (see `DATASETS`)
@@ -667,35 +546,3 @@ class DataConfig:
     max_seq_len: int = 20  # history length for sequence models
     neg_ratio: int = 4  # sampled negatives per training positive
     seed: int = 42  # seed of the negative sampler
-
-# %% ../nbs/00_data.ipynb #e5a2b3c4
-def parse_value(s:str):
-    "The Python value of a command-line `KEY=VALUE` text: JSON where it parses, else YAML."
-    try: return json.loads(s)
-    except json.JSONDecodeError: return yaml.safe_load(s)
-
-# %% ../nbs/00_data.ipynb #9a7a0002
-def _assigned(src:str)->list:
-    "Names assigned at the top level of the code `src` (`x = …`, `x: T = …`)."
-    import ast
-    out = []
-    for st in ast.parse(src).body:
-        for t in (st.targets if isinstance(st, ast.Assign) else [st.target] if isinstance(st, ast.AnnAssign) else []):
-            if isinstance(t, ast.Name): out.append(t.id)
-    return out
-
-def check_parameters(ns:dict, # the notebook's `globals()`
-                    )->list:
-    "Under papermill: the injected parameter names; an error for any the parameters cell does not declare."
-    import difflib
-    cells = list(ns.get("In") or ns.get("_ih") or [])
-    injected = [i for i, s in enumerate(cells) if i > 0 and s.lstrip().startswith("# Parameters")]
-    if not injected: return []  # not run by papermill, or no -p given
-    i = injected[-1]
-    given, declared = _assigned(cells[i]), _assigned(cells[i - 1])
-    if bad := [k for k in given if k not in declared]:
-        hint = lambda k: (f"{k!r} (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(k, declared, 1, 0.6))
-                          else repr(k))
-        raise DataError(f"unknown notebook parameter(s) {', '.join(map(hint, bad))}; this notebook's parameters: "
-                        f"{', '.join(declared)}.")
-    return given

@@ -8,7 +8,8 @@ import hashlib, json, os
 from pathlib import Path
 
 import numpy as np
-from .data import DataError, RecDataset, cache_dir, atomic_write
+from .core import DataError, atomic_write
+from .data import RecDataset, cache_dir
 
 # %% auto #0
 __all__ = ['resolve_model', 'model_name', 'load_encoder', 'encode_texts', 'check_embeddings', 'embedding_key', 'item_embeddings',

@@ -95,7 +95,7 @@ def drop_seen(topk, # (B, K) ranked item ids
     else:
         S = max([len(x) for x in histories] + [1])
         h = torch.full((len(histories), S), pad, dtype=torch.long)
-        for i, x in enumerate(histories): h[i, :len(x)] = torch.as_tensor(np.asarray(x, dtype=np.int64))
+        for i, x in enumerate(histories): h[i, :len(x)] = torch.tensor(np.asarray(x, dtype=np.int64))  # a copy: histories may be read-only views
         h = h.to(topk.device)
     seen = ((topk[:, :, None] == h[:, None, :]) & (h[:, None, :] != pad)).any(-1)  # (B, K)
     return topk.masked_fill(seen, pad)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_rqvae.ipynb #a6a18d22
 from __future__ import annotations
-import json, warnings
+import json, shutil, warnings
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -15,13 +15,15 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from fastcore.basics import patch
-from .data import progress_bar, atomic_write, guard_run_dir, read_safetensors
+from .training import eval_mode, pick_device
+from .core import DataError, Pretrained, progress_bar, atomic_write, guard_run_dir, read_json, read_model_folder, write_model_folder
 from .embeddings import check_embeddings
 
 # %% auto #0
-__all__ = ['TOKENIZER_FILES', 'kmeans', 'RqVaeConfig', 'ResidualQuantizer', 'RqVae', 'add_uniqueness_level', 'split_collisions',
+__all__ = ['TOKENIZER_DIRS', 'kmeans', 'RqVaeConfig', 'ResidualQuantizer', 'RqVae', 'add_uniqueness_level', 'split_collisions',
            'tokenizer_health', 'health_table', 'health_summary', 'health_bars', 'save_semantic_ids',
-           'load_semantic_ids', 'codes_to_item', 'train_rqvae', 'RqKMeans', 'train_tokenizer', 'load_tokenizer']
+           'load_semantic_ids', 'codes_to_item', 'train_rqvae', 'RqKMeansConfig', 'RqKMeans', 'train_tokenizer',
+           'load_tokenizer']
 
 # %% ../nbs/04_rqvae.ipynb #250e11f3
 def _as_embeddings(emb, # (n_items, dim) numpy array or tensor
@@ -161,7 +163,7 @@ def _mlp(dims:list)->nn.Sequential:
         if i < len(dims) - 2: layers.append(nn.ReLU())
     return nn.Sequential(*layers)
 
-class RqVae(nn.Module):
+class RqVae(Pretrained, nn.Module):
     "Residual-quantised VAE over item embeddings: MLP encoder → `n_levels` residual codebooks → mirrored MLP decoder."
     def __init__(self, config:RqVaeConfig):
         super().__init__()
@@ -174,7 +176,7 @@ class RqVae(nn.Module):
         self.decoder = _mlp(dims[::-1])  # (B, latent_dim) -> (B, input_dim)
         self.quantizer = ResidualQuantizer(c.n_levels, c.codebook_size, c.latent_dim, c.kmeans_init, c.kmeans_iters,
                                            c.dead_code_restart, c.dead_code_steps)
-        self.semantic_ids = None  # (n_items, n_levels+1) ID table, set by train_rqvae / load_from_checkpoint
+        self.semantic_ids = None  # (n_items, n_levels+1) ID table, set by train_rqvae / from_pretrained
 
     def prepare(self, x:torch.Tensor)->torch.Tensor:
         "The reconstruction target: x, L2-normalised when `config.normalize_input`."
@@ -197,20 +199,18 @@ class RqVae(nn.Module):
                          batch_size:int=4096)->np.ndarray:
         "(n_items, n_levels) int64 codes, computed in eval mode (no init, no restarts)."
         x = _as_embeddings(emb, self.config.input_dim)
-        was = self.training; self.eval()
         dev = next(self.parameters()).device
-        out = [self.quantizer(self.encode(x[i:i + batch_size].to(dev)))["codes"].cpu() for i in range(0, len(x), batch_size)]
-        self.train(was)
+        with eval_mode(self):
+            out = [self.quantizer(self.encode(x[i:i + batch_size].to(dev)))["codes"].cpu() for i in range(0, len(x), batch_size)]
         return torch.cat(out).numpy().astype(np.int64)
 
     @torch.no_grad()
     def reconstruction_error(self, emb, batch_size:int=4096)->float:
         "Mean over items of the squared error ‖x̂ − x‖² of the quantised reconstruction (x normalised if configured)."
         x = _as_embeddings(emb, self.config.input_dim)
-        was = self.training; self.eval()
         dev = next(self.parameters()).device
-        tot = sum(float(self(x[i:i + batch_size].to(dev))["recon_loss"]) * len(x[i:i + batch_size]) for i in range(0, len(x), batch_size))
-        self.train(was)
+        with eval_mode(self):
+            tot = sum(float(self(x[i:i + batch_size].to(dev))["recon_loss"]) * len(x[i:i + batch_size]) for i in range(0, len(x), batch_size))
         return tot / len(x)
 
 # %% ../nbs/04_rqvae.ipynb #fe11048a
@@ -304,46 +304,18 @@ def health_bars(h:dict, # a `tokenizer_health` dict
             "100% unique IDs": (h["unique_id_rate"], 1.0, h["unique_id_rate"] == 1.0)}
 
 # %% ../nbs/04_rqvae.ipynb #bbf8a30d
-def _atomic_save_safetensors(tensors:dict, path, metadata:dict):
-    "Write `tensors` (CPU, contiguous) and string `metadata` to the safetensors file `path` via a temp file and a rename."
-    from safetensors.torch import save
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    data = save({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, metadata=metadata)
-    atomic_write(path, lambda tmp: tmp.write_bytes(data))  # Python's open: the usual umask permissions (safetensors' save_file makes 0600)
-
-def _read_safetensors(path, kind:str):
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"{path}: no such checkpoint; train one first (train_rqvae(..., out_dir=...)).")
-    if path.is_dir():  # the folder train_tokenizer wrote: name the file to pass
-        f = path/TOKENIZER_FILES[kind.split(".")[-1]]
-        raise IsADirectoryError(f"{path} is a folder; pass the checkpoint file{' ' + str(f) if f.exists() else ''}, "
-                                "or the folder to load_tokenizer.")
-    tensors, meta = read_safetensors(path)
-    if meta.get("format") != kind:
-        raise ValueError(f"{path}: not a {kind} checkpoint (format={meta.get('format')!r}).")
-    return tensors, meta
+RqVae.config_class = RqVaeConfig
 
 @patch
-@torch.no_grad()
-def save(self:RqVae, path, # file to write, e.g. outputs/rqvae/rqvae.safetensors
-                semantic_ids:np.ndarray|None=None, # ID table to store; default: `self.semantic_ids`
-               ):
-    "Write weights, buffers, config and the ID table to a safetensors file (atomic)."
-    t = dict(self.state_dict())
-    ids = self.semantic_ids if semantic_ids is None else semantic_ids
-    if ids is not None: t["semantic_ids"] = torch.as_tensor(np.asarray(ids, dtype=np.int64))
-    _atomic_save_safetensors(t, path, {"format": "genrec.rqvae", "config": json.dumps(asdict(self.config))})
-    return Path(path)
+def extra_tensors(self:RqVae)->dict:
+    "The ID table, saved beside the weights (it is set after training, outside the state dict)."
+    return {} if self.semantic_ids is None else {"semantic_ids": torch.as_tensor(np.asarray(self.semantic_ids, dtype=np.int64))}
 
-@patch(cls_method=True)
-def load_from_checkpoint(cls:RqVae, path, map_location="cpu")->RqVae:
-    "Rebuild an `RqVae` (config, weights, buffers, ID table) from a file written by `save`."
-    tensors, meta = _read_safetensors(path, "genrec.rqvae")
-    model = cls(RqVaeConfig(**json.loads(meta["config"])))
+@patch
+def load_extra_tensors(self:RqVae, tensors:dict):
     ids = tensors.pop("semantic_ids", None)
-    model.load_state_dict(tensors)
-    model.semantic_ids = None if ids is None else ids.numpy()
-    return model.to(map_location).eval()
+    Pretrained.load_extra_tensors(self, tensors)  # anything else is an error
+    self.semantic_ids = None if ids is None else ids.numpy()
 
 # %% ../nbs/04_rqvae.ipynb #4e10b714
 def _stem(path)->Path:
@@ -393,13 +365,12 @@ def last_level_dists(self:RqVae, emb, # (n_items, input_dim) array or tensor
                      batch_size:int=4096)->torch.Tensor:
     "(n_items, codebook_size) squared distances of each item's last-level residual to every last-level code (eval mode)."
     x = _as_embeddings(emb, self.config.input_dim)
-    was, q = self.training, self.quantizer; self.eval()
-    dev, out = next(self.parameters()).device, []
-    for i in range(0, len(x), batch_size):
-        r = self.encode(x[i:i + batch_size].to(dev))
-        for l in range(q.n_levels - 1): r = r - q.codebooks[l][q.nearest(r, l)]
-        out.append(_sq_dists(r, q.codebooks[-1].detach()).cpu())
-    self.train(was)
+    q, dev, out = self.quantizer, next(self.parameters()).device, []
+    with eval_mode(self):
+        for i in range(0, len(x), batch_size):
+            r = self.encode(x[i:i + batch_size].to(dev))
+            for l in range(q.n_levels - 1): r = r - q.codebooks[l][q.nearest(r, l)]
+            out.append(_sq_dists(r, q.codebooks[-1].detach()).cpu())
     return torch.cat(out)
 
 # %% ../nbs/04_rqvae.ipynb #10dae18d
@@ -411,7 +382,7 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
                 optimizer:str="adamw", # 'adamw' or 'adagrad' (the paper's)
                 weight_decay:float=0.0, # AdamW weight decay
                 seed:int=42, # seeds init, shuffling and k-means
-                out_dir:str|Path|None=None, # write rqvae.safetensors, semantic_ids.{npy,parquet}, history.json here
+                out_dir:str|Path|None=None, # write the model folder rqvae/, semantic_ids.{npy,parquet}, history.json here
                 eval_every:int|None=None, # epochs between health evaluations (default: ~10 per run)
                 device:str|None=None, # 'cpu', 'cuda', ... (default: cuda if available)
                 progress:bool=True, # show a tqdm bar
@@ -423,7 +394,7 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
     if config.input_dim is None: config = replace(config, input_dim=x.shape[1])
     if optimizer not in ("adamw", "adagrad"): raise ValueError(f"optimizer must be 'adamw' or 'adagrad', got {optimizer!r}.")
     if select not in ("healthy", "last"): raise ValueError(f"select must be 'healthy' or 'last', got {select!r}.")
-    dev = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    dev = pick_device(device)
     torch.manual_seed(seed)  # model init and dead-code restarts; k-means and shuffling have their own generators
     model = RqVae(config).to(dev).train()
     opt = (torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay) if optimizer == "adamw"
@@ -463,12 +434,17 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
     model.semantic_ids = add_uniqueness_level(split_collisions(codes, model.last_level_dists(x), config.codebook_size))
     if out_dir is not None:
         out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-        model.save(out/"rqvae.safetensors")
+        model.save_pretrained(out/"rqvae")
         save_semantic_ids(model.semantic_ids, out/"semantic_ids")
         atomic_write(out/"history.json", lambda p: p.write_text(json.dumps(hist)))
     return model, hist
 
 # %% ../nbs/04_rqvae.ipynb #783d4f2f
+@dataclass
+class RqKMeansConfig:
+    "RqKMeans's settings, as its `config.json` holds them."
+    n_levels:int=3; codebook_size:int=256; n_iters:int=50; seed:int=42; normalize_input:bool=True; input_dim:int|None=None
+
 class RqKMeans:
     "Residual k-means tokenizer: `n_levels` rounds of k-means on the residuals of the (normalised) embeddings."
     def __init__(self, n_levels:int=3, # levels (= learned tokens)
@@ -517,25 +493,29 @@ class RqKMeans:
         x, x_hat, _ = self._quantize(emb)
         return float((x_hat - x).pow(2).sum(-1).mean())
 
-    def save(self, path):
-        "Codebooks + settings (+ ID table) to one safetensors file (atomic)."
+    @property
+    def config(self)->RqKMeansConfig:
+        return RqKMeansConfig(self.n_levels, self.codebook_size, self.n_iters, self.seed, self.normalize_input, self.input_dim)
+
+    def save_pretrained(self, folder)->Path:
+        "Codebooks (+ ID table) and settings to a model folder (`config.json` + `model.safetensors`), like every genrec model."
+        if self.codebooks is None: raise RuntimeError("RqKMeans: call fit(embeddings) before save_pretrained.")
         t = {"codebooks": self.codebooks}
-        if self.semantic_ids is not None: t["semantic_ids"] = torch.as_tensor(self.semantic_ids)
-        meta = dict(n_levels=self.n_levels, codebook_size=self.codebook_size, n_iters=self.n_iters, seed=self.seed,
-                    normalize_input=self.normalize_input, input_dim=self.input_dim)
-        _atomic_save_safetensors(t, path, {"format": "genrec.rqkmeans", "config": json.dumps(meta)})
-        return Path(path)
+        if self.semantic_ids is not None: t["semantic_ids"] = torch.as_tensor(np.asarray(self.semantic_ids, dtype=np.int64))
+        return write_model_folder(folder, {"model_type": "RqKMeans", **asdict(self.config)}, t)
 
     @classmethod
-    def load_from_checkpoint(cls, path)->RqKMeans:
-        tensors, meta = _read_safetensors(path, "genrec.rqkmeans")
-        cfg = json.loads(meta["config"]); input_dim = cfg.pop("input_dim")
-        self = cls(**cfg); self.input_dim, self.codebooks = input_dim, tensors["codebooks"]
+    def from_pretrained(cls, folder)->RqKMeans:
+        "The fitted `RqKMeans` saved in `folder` by `save_pretrained`."
+        c, tensors = read_model_folder(folder, RqKMeansConfig, "RqKMeans")
+        self = cls(c.n_levels, c.codebook_size, c.n_iters, c.seed, c.normalize_input)
+        self.input_dim, self.codebooks = c.input_dim, tensors["codebooks"]
         self.semantic_ids = tensors["semantic_ids"].numpy() if "semantic_ids" in tensors else None
         return self
 
 # %% ../nbs/04_rqvae.ipynb #e6e8da11
-TOKENIZER_FILES = {"rqvae": "rqvae.safetensors", "rqkmeans": "rqkmeans.safetensors"}
+TOKENIZER_DIRS = {"rqvae": "rqvae", "rqkmeans": "rqkmeans"}  # the model folder of each kind inside `out_dir`
+_OLD_FILES = ["rqvae.safetensors", "rqkmeans.safetensors"]  # single-file checkpoints of earlier genrec versions
 
 def train_tokenizer(embeddings, # (n_items, dim) item embeddings; row i = item index i
                     kind:str="rqvae", # 'rqvae' or 'rqkmeans'
@@ -553,13 +533,14 @@ def train_tokenizer(embeddings, # (n_items, dim) item embeddings; row i = item i
                    )->tuple:
     "Train an RQ-VAE or fit RQ-KMeans; returns (tokenizer, history, health) and writes them to `out_dir`."
     import time
-    if kind not in TOKENIZER_FILES: raise ValueError(f"kind must be 'rqvae' or 'rqkmeans', got {kind!r}.")
+    if kind not in TOKENIZER_DIRS: raise ValueError(f"kind must be 'rqvae' or 'rqkmeans', got {kind!r}.")
     x = _as_embeddings(embeddings)
     config = config or RqVaeConfig()
     if out_dir is not None:  # never over an earlier tokenizer unless asked; then no file of the old one may survive
-        guard_run_dir(out_dir, [*TOKENIZER_FILES.values(), "semantic_ids.npy", "health.json"], overwrite)
-        for k, f in TOKENIZER_FILES.items():
-            if k != kind and (Path(out_dir)/f).exists(): (Path(out_dir)/f).unlink()
+        guard_run_dir(out_dir, [*TOKENIZER_DIRS.values(), *_OLD_FILES, "semantic_ids.npy", "health.json"], overwrite)
+        for k, f in TOKENIZER_DIRS.items():
+            if k != kind and (Path(out_dir)/f).exists(): shutil.rmtree(Path(out_dir)/f)
+        for f in _OLD_FILES: (Path(out_dir)/f).unlink(missing_ok=True)
         if kind != "rqvae" and (Path(out_dir)/"history.json").exists(): (Path(out_dir)/"history.json").unlink()
     t0 = time.time()
     if kind == "rqvae":
@@ -577,21 +558,29 @@ def train_tokenizer(embeddings, # (n_items, dim) item embeddings; row i = item i
     if out_dir is not None:
         out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
         if kind == "rqkmeans":
-            tok.save(out/TOKENIZER_FILES[kind]); save_semantic_ids(tok.semantic_ids, out/"semantic_ids")
+            tok.save_pretrained(out/TOKENIZER_DIRS[kind]); save_semantic_ids(tok.semantic_ids, out/"semantic_ids")
         atomic_write(out/"health.json", lambda p: p.write_text(json.dumps(h, indent=1)))
     return tok, hist, h
 
-def load_tokenizer(path, # a checkpoint written by `RqVae.save` / `RqKMeans.save`, or the folder `train_tokenizer` wrote
+def load_tokenizer(path, # a tokenizer's model folder (`save_pretrained`), or the folder `train_tokenizer` wrote
                   ):
-    "The `RqVae` or `RqKMeans` stored at `path` (the file's metadata says which)."
+    "The `RqVae` or `RqKMeans` stored at `path` (its `config.json` says which)."
     p = Path(path)
-    if p.is_dir():
-        found = [p/f for f in TOKENIZER_FILES.values() if (p/f).exists()]
+    if not p.exists(): raise FileNotFoundError(f"{p}: no such tokenizer; train one first (train_tokenizer(..., out_dir=...)).")
+    if p.is_dir() and not (p/"config.json").exists():  # the folder train_tokenizer wrote
+        found = [p/f for f in TOKENIZER_DIRS.values() if (p/f).is_dir()]
         if len(found) != 1:
-            raise FileNotFoundError(f"{p}: expected exactly one of {list(TOKENIZER_FILES.values())}, found {[f.name for f in found]}.")
+            old = [f for f in _OLD_FILES if (p/f).exists()]
+            raise FileNotFoundError(f"{p}: expected exactly one tokenizer folder of {list(TOKENIZER_DIRS.values())}, found "
+                                    f"{[f.name for f in found]}" + (f"; {old[0]} is a checkpoint of an earlier genrec version: "
+                                    "train the tokenizer again" if old else "") + ".")
         p = found[0]
-    if not p.exists(): raise FileNotFoundError(f"{p}: no such checkpoint; train one first (train_tokenizer(..., out_dir=...)).")
-    fmt = read_safetensors(p)[1].get("format")
-    if fmt == "genrec.rqvae": return RqVae.load_from_checkpoint(p)
-    if fmt == "genrec.rqkmeans": return RqKMeans.load_from_checkpoint(p)
-    raise ValueError(f"{p}: not a genrec tokenizer checkpoint (format={fmt!r}; expected 'genrec.rqvae' or 'genrec.rqkmeans').")
+    if p.is_file() and p.name != "model.safetensors":
+        raise DataError(f"{p}: not a tokenizer; pass its model folder (config.json + model.safetensors) or the folder "
+                        "train_tokenizer wrote.")
+    folder = p if p.is_dir() else p.parent
+    kind = read_json(folder/"config.json").get("model_type") if (folder/"config.json").exists() else None
+    if kind == "RqKMeans": return RqKMeans.from_pretrained(folder)
+    if kind in ("RqVae", None): return RqVae.from_pretrained(folder)  # None: no config.json, which from_pretrained names
+    raise DataError(f"{folder} holds a {kind}, not a tokenizer (RqVae or RqKMeans).")
+

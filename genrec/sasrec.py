@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_sasrec.ipynb #cbf79502
 from __future__ import annotations
-import json, math, os, time
+import math, time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -12,14 +12,15 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from safetensors.torch import save_file
 
 from .baselines import evaluate_recommender
-from .data import progress_bar, RecDataset, atomic_write, guard_run_dir, read_safetensors
+from .core import Pretrained, progress_bar, guard_run_dir
+from .training import EarlyStopping, param_groups, pick_device
+from .data import RecDataset
 
 # %% auto #0
-__all__ = ['SASRecConfig', 'pad_right', 'CausalSelfAttention', 'MLP', 'Block', 'SASRec', 'training_windows', 'save_sasrec',
-           'load_sasrec', 'length_batches', 'train_step', 'train_sasrec']
+__all__ = ['SASRecConfig', 'pad_right', 'CausalSelfAttention', 'MLP', 'Block', 'SASRec', 'training_windows', 'length_batches',
+           'train_step', 'train_sasrec']
 
 # %% ../nbs/07_sasrec.ipynb #fb428fd8
 @dataclass
@@ -89,11 +90,11 @@ class Block(nn.Module):
         return x + self.mlp(self.ln2(x))
 
 # %% ../nbs/07_sasrec.ipynb #817c7a68
-class SASRec(nn.Module):
+class SASRec(Pretrained, nn.Module):
     "Causal transformer over item histories; scores = hidden state · item embedding, for every item."
     def __init__(self, cfg:SASRecConfig):
         super().__init__()
-        self.cfg = cfg
+        self.config = cfg
         self.item_emb = nn.Embedding(cfg.n_items + 1, cfg.d_model, padding_idx=cfg.n_items)  # last row = padding
         self.pos_emb = nn.Embedding(cfg.max_seq_len, cfg.d_model)
         self.drop = nn.Dropout(cfg.dropout)
@@ -109,17 +110,17 @@ class SASRec(nn.Module):
         if isinstance(m, nn.Linear) and m.bias is not None: nn.init.zeros_(m.bias)
 
     @property
-    def item_weight(self): return self.item_emb.weight[: self.cfg.n_items]  # (n_items, d), the output layer too
+    def item_weight(self): return self.item_emb.weight[: self.config.n_items]  # (n_items, d), the output layer too
 
     def hidden(self, items:torch.Tensor)->torch.Tensor: # items (B, L) right-padded with -1
         "(B, L, d) hidden state per position; position t has seen items[:, :t+1] only."
         B, L = items.shape
-        if L > self.cfg.max_seq_len:
-            raise ValueError(f"sequence length {L} exceeds max_seq_len={self.cfg.max_seq_len}; truncate with pad_right.")
-        if items.numel() and int(items.max()) >= self.cfg.n_items:
-            raise ValueError(f"item index {int(items.max())} is out of range: this SASRec has n_items={self.cfg.n_items} "
+        if L > self.config.max_seq_len:
+            raise ValueError(f"sequence length {L} exceeds max_seq_len={self.config.max_seq_len}; truncate with pad_right.")
+        if items.numel() and int(items.max()) >= self.config.n_items:
+            raise ValueError(f"item index {int(items.max())} is out of range: this SASRec has n_items={self.config.n_items} "
                              "(valid indices 0..n_items-1, -1 = padding).")
-        tok = items.masked_fill(items < 0, self.cfg.n_items)  # (B, L) padding -> padding row
+        tok = items.masked_fill(items < 0, self.config.n_items)  # (B, L) padding -> padding row
         x = self.drop(self.item_emb(tok) + self.pos_emb(torch.arange(L, device=items.device)))  # (B, L, d)
         for block in self.blocks: x = block(x)
         return self.ln_f(x)  # (B, L, d)
@@ -139,7 +140,7 @@ class SASRec(nn.Module):
         "(B, n_items) scores for the item that follows each history."
         was_training = self.training
         self.eval()
-        items, lengths = pad_right(histories, self.cfg.max_seq_len)
+        items, lengths = pad_right(histories, self.config.max_seq_len)
         if len(lengths) and int(lengths.min()) == 0:
             raise ValueError(f"history {int(lengths.argmin())} is empty; SASRec needs at least one item to score from.")
         dev = self.item_emb.weight.device
@@ -166,29 +167,7 @@ def training_windows(seqs, # per user: 1-d item array in time order (e.g. `ds.tr
     return F.pad(inputs, (0, pad), value=-1), F.pad(targets, (0, pad), value=-1)
 
 # %% ../nbs/07_sasrec.ipynb #84b30d57
-def save_sasrec(model:SASRec, path:str|Path)->Path:
-    "Write `model`'s weights and config to the safetensors file `path`, atomically."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    meta = {"model": "genrec.sasrec", "config": json.dumps(asdict(model.cfg))}
-    atomic_write(path, lambda p: save_file(state, str(p), metadata=meta))
-    return path
-
-def load_sasrec(path:str|Path, n_items:int|None=None, # expected catalogue size (e.g. `ds.n_items`); None skips the check
-                device:str|torch.device="cpu")->SASRec:
-    "Rebuild a `SASRec` from a checkpoint written by `save_sasrec`."
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"{path} does not exist; train a model with `train_sasrec` first.")
-    state, meta = read_safetensors(path)
-    if meta.get("model") != "genrec.sasrec" or "config" not in meta:
-        raise ValueError(f"{path} is not a genrec SASRec checkpoint (no 'config' metadata); write it with `save_sasrec`.")
-    cfg = SASRecConfig(**json.loads(meta["config"]))
-    if n_items is not None and cfg.n_items != n_items:
-        raise ValueError(f"{path} holds a SASRec for {cfg.n_items} items but the dataset has {n_items}; "
-                         "load the checkpoint trained on this dataset, or train a new one.")
-    model = SASRec(cfg)
-    model.load_state_dict(state)
-    return model.to(device).eval()
+SASRec.config_class = SASRecConfig
 
 # %% ../nbs/07_sasrec.ipynb #166fa84b
 def length_batches(lengths:np.ndarray, # (N,) length of each training window
@@ -226,9 +205,6 @@ def train_step(model:SASRec, opt:torch.optim.Optimizer,
     return loss.item(), int((y >= 0).sum())
 
 # %% ../nbs/07_sasrec.ipynb #41959285
-def _pick_device(device):
-    return torch.device(device if device is not None else ("cuda" if torch.cuda.is_available() else "cpu"))
-
 def train_sasrec(ds:RecDataset, # the dataset; the model learns from `ds.train_sequences`
                  config:SASRecConfig|None=None, # model config; default `SASRecConfig(n_items=ds.n_items)`
                  epochs:int=200, # maximum passes over the training windows
@@ -239,7 +215,7 @@ def train_sasrec(ds:RecDataset, # the dataset; the model learns from `ds.train_s
                  device:str|None=None, # default: cuda if available, else cpu
                  eval_every:int=1, # epochs between validation evaluations
                  patience:int=10, # stop after this many evaluations without a better `monitor`
-                 out_dir:str|Path="outputs/sasrec", # the best checkpoint goes to `out_dir/sasrec.safetensors`
+                 out_dir:str|Path="outputs/sasrec", # the best model goes to the folder `out_dir/best`
                  monitor:str="ndcg@10", # validation metric for early stopping: 'ndcg@10' or 'recall@10'
                  max_minutes:float|None=None, # stop (after the current epoch) past this much wall time
                  ks=(5, 10, 20), # cut-offs reported on validation and test
@@ -252,19 +228,16 @@ def train_sasrec(ds:RecDataset, # the dataset; the model learns from `ds.train_s
         raise ValueError(f"config.n_items={cfg.n_items} but dataset {ds.name!r} has {ds.n_items} items.")
     if monitor not in {f"{m}@{k}" for m in ("recall", "ndcg") for k in ks}:
         raise ValueError(f"monitor={monitor!r} is not one of the reported metrics (recall/ndcg @ {ks}).")
-    guard_run_dir(out_dir, ["sasrec.safetensors", "results.yaml"], overwrite)  # never over an earlier run unless asked
-    dev = _pick_device(device)
+    guard_run_dir(out_dir, ["best", "results.yaml"], overwrite)  # never over an earlier run unless asked
+    dev = pick_device(device)
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     model = SASRec(cfg).to(dev)
-    decay = [p for p in model.parameters() if p.dim() >= 2]
-    no_decay = [p for p in model.parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=lr)
+    opt = torch.optim.AdamW(param_groups(model, weight_decay), lr=lr)
     inputs, targets = training_windows(ds.train_sequences, cfg.max_seq_len)  # (N, L) each
     lengths = (inputs >= 0).sum(1).numpy()  # (N,)
-    ckpt = Path(out_dir)/"sasrec.safetensors"
-    history, best, best_epoch, bad, t0 = [], -1.0, 0, 0, time.time()
+    ckpt = Path(out_dir)/"best"
+    history, stop, t0 = [], EarlyStopping(patience), time.time()
     bar = progress_bar(range(1, epochs + 1), desc="sasrec", disable=not progress)
     for epoch in bar:
         model.train()
@@ -276,15 +249,12 @@ def train_sasrec(ds:RecDataset, # the dataset; the model learns from `ds.train_s
         last = epoch == epochs or (max_minutes is not None and time.time() - t0 > 60 * max_minutes)
         if epoch % eval_every == 0 or last:
             row.update({f"valid_{k}": v for k, v in evaluate_recommender(model, ds, "valid", ks).items()})
-            if row[f"valid_{monitor}"] > best:
-                best, best_epoch, bad = row[f"valid_{monitor}"], epoch, 0
-                save_sasrec(model, ckpt)
-            else: bad += 1
-            bar.set_postfix(loss=f"{row['loss']:.3f}", **{monitor: f"{row[f'valid_{monitor}']:.4f}"}, best=best_epoch)
+            if stop.update(row[f"valid_{monitor}"], at=epoch): model.save_pretrained(ckpt)  # the best model is on disk
+            bar.set_postfix(loss=f"{row['loss']:.3f}", **{monitor: f"{row[f'valid_{monitor}']:.4f}"}, best=stop.best_at)
         history.append(row)
-        if last or bad >= patience: break
-    model = load_sasrec(ckpt, ds.n_items, dev)
+        if last or stop.should_stop: break
+    model = SASRec.from_pretrained(ckpt, dev)
     valid = evaluate_recommender(model, ds, "valid", ks)
     test = evaluate_recommender(model, ds, "test", ks)
-    return dict(model=model, history=history, best_epoch=best_epoch, valid=valid, test=test, checkpoint=ckpt,
+    return dict(model=model, history=history, best_epoch=stop.best_at, valid=valid, test=test, checkpoint=ckpt,
                 config=asdict(cfg), seconds=time.time() - t0)

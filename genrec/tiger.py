@@ -4,18 +4,17 @@
 
 # %% ../nbs/05_tiger.ipynb #24c07ce9
 from __future__ import annotations
-import json, math, sys
-from dataclasses import dataclass, asdict
-from pathlib import Path
+import math, sys
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
-from safetensors.torch import save_file
 
-from .data import atomic_write, from_dict, read_json, read_safetensors
+from .core import Pretrained
+from .training import eval_mode
 
 # %% auto #0
 __all__ = ['PAD', 'BOS', 'N_SPECIAL', 'TigerConfig', 'RMSNorm', 'fast_dropout', 'FastDropout', 'attend', 'Attention', 'MLP',
@@ -36,6 +35,7 @@ class TigerConfig:
     num_user_embeddings:int=2000 # hash buckets for the user token
     sem_id_dim:int=3 # content codes per item, not counting the uniqueness code
     block_causal:bool=False # encoder: item j's codes see only items ≤ j, positions from the oldest item (not in the paper)
+    item_id_embeddings:bool=False # encoder: add a learned per-item embedding to each item's code tokens (not in the paper)
 
     @property
     def n_levels(self)->int: "Codes per item, the uniqueness code included."; return self.sem_id_dim + 1
@@ -223,7 +223,7 @@ def build_trie(valid_ids, # (n_items, n_levels) int codes; row i is item i's sem
 # %% ../nbs/05_tiger.ipynb #c51ebbcf
 PAD, BOS, N_SPECIAL = 0, 1, 2
 
-class Tiger(nn.Module):
+class Tiger(Pretrained, nn.Module):
     "T5-style encoder-decoder over semantic-ID tokens (TIGER)."
     def __init__(self, config:TigerConfig, sem_ids, # (n_items, n_levels) int codes, row i = item i
                 ):
@@ -240,6 +240,7 @@ class Tiger(nn.Module):
         d, L, V = c.embedding_dim, c.n_levels, c.num_item_embeddings
         self.tok = nn.Embedding(N_SPECIAL + L * V, d)
         self.user = nn.Embedding(c.num_user_embeddings, d)
+        self.item = nn.Embedding(len(sem_ids), d) if c.item_id_embeddings else None  # item identity (option)
         self.enc_pos = nn.Embedding(1 + c.max_seq_len * L, d)  # 0 = user token
         self.dec_pos = nn.Embedding(L, d)
         self.drop = FastDropout(c.dropout)
@@ -262,7 +263,7 @@ class Tiger(nn.Module):
     def num_parameters(self, embeddings:bool=True)->int:
         "Trainable parameters, optionally without the token/user/position embeddings."
         n = sum(p.numel() for p in self.parameters())
-        if not embeddings: n -= sum(m.weight.numel() for m in (self.tok, self.user, self.enc_pos, self.dec_pos))
+        if not embeddings: n -= sum(m.weight.numel() for m in (self.tok, self.user, self.item, self.enc_pos, self.dec_pos) if m is not None)
         return n
 
 # %% ../nbs/05_tiger.ipynb #aa0cb026
@@ -314,6 +315,9 @@ def encode(self:Tiger, history, user=None, need_weights:bool=False):
         pos = torch.arange(T, device=tok.device) + (1 + c.max_seq_len * c.n_levels - T)
         pos[0] = 0  # the user token
     x = self.tok(tok[:, 1:])  # (B, T-1, d)
+    if self.item is not None:  # + the item's own embedding on each of its L tokens (padding rows are masked anyway)
+        hist = torch.as_tensor(history, device=tok.device).long()[:, -c.max_seq_len:].clamp(min=0)  # (B, S)
+        x = x + self.item(hist).repeat_interleave(c.n_levels, 1)
     u = self.user(self._user_bucket(user, B, tok.device))[:, None]  # (B, 1, d)
     x = self.drop(torch.cat([u, x], 1) + self.enc_pos(pos))
     key_mask = mask[:, None, None, :]  # (B, 1, 1, T)
@@ -412,8 +416,7 @@ def _beam_search(self:Tiger, history, user, trie:Trie|None, k:int, beam_size:int
             raise ValueError(f"trie has {trie.n_levels} levels, the model {L}; build it from model.sem_ids.")
         if trie.device != dev: trie = trie.to(dev)
     beam_size = max(k, beam_size or k)
-    was = self.training; self.eval()
-    try:
+    with eval_mode(self):
         memory, mem_mask, _ = self.encode(history, user)
         cross_kv, cache = self.cross_keys_values(memory), [[] for _ in self.decoder]
         B = memory.shape[0]
@@ -438,7 +441,6 @@ def _beam_search(self:Tiger, history, user, trie:Trie|None, k:int, beam_size:int
                 tok = (code + self.level_offset[l])[:, :, None]
                 rows = (parent + K * torch.arange(B, device=dev)[:, None]).flatten()  # (B·K',) parent rows of the (B·K) cache
                 for kv in cache: kv[:] = [x[rows] for x in kv]
-    finally: self.train(was)
     # a -inf score normally means the trie ran out (node = -1 already); a valid code whose logit overflowed to -inf
     # (fp16) would keep its node, so report every -inf beam as -1
     items = None if trie is None else node.masked_fill(torch.isinf(scores), -1)[:, :k]
@@ -473,39 +475,19 @@ def get_attention_weights(self:Tiger, history, # (B, S) item indices, -1 = paddi
                           user=None, target=None, # (B,) target items: adds decoder cross-attention
                          )->dict:
     "{'tokens': (B, T) encoder token ids, 'encoder': (layers, B, H, T, T), 'cross': (layers, B, H, L, T) if target given}."
-    was = self.training; self.eval()
-    try:
+    with eval_mode(self):
         memory, mem_mask, enc_w = self.encode(history, user, need_weights=True)
         out = dict(tokens=self.encode_tokens(history, user)[0], encoder=torch.stack(enc_w))
         if target is not None:
             tgt = self.sem_ids[torch.as_tensor(target, device=self.sem_ids.device).long()]
             _, cross_w = self.decode(self._teacher_input(tgt)[:, None], self.cross_keys_values(memory), mem_mask, need_weights=True)
             out["cross"] = torch.stack(cross_w)
-    finally: self.train(was)
     return out
 
 # %% ../nbs/05_tiger.ipynb #20d10a4e
-@patch
-def save_checkpoint(self:Tiger, folder:str|Path)->Path:
-    "Write `config.json` and `model.safetensors` into `folder` (atomic per file)."
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    atomic_write(folder/"config.json", lambda p: p.write_text(json.dumps(asdict(self.config), indent=1)))
-    state = {k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}
-    atomic_write(folder/"model.safetensors", lambda p: save_file(state, str(p)))
-    return folder
+Tiger.config_class = TigerConfig
 
 @patch(cls_method=True)
-def load_from_checkpoint(cls:Tiger, path:str|Path, # checkpoint folder, or its model.safetensors
-                         map_location="cpu")->Tiger:
-    "Rebuild a `Tiger` (config, weights, ID table) saved by `save_checkpoint` or the trainer."
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"{path} not found: pass a folder written by Tiger.save_checkpoint or the TIGER trainer.")
-    folder = path if path.is_dir() else path.parent
-    weights = path if path.is_file() else folder/"model.safetensors"
-    for f in (folder/"config.json", weights):
-        if not f.exists(): raise FileNotFoundError(f"{f} not found: expected a folder written by Tiger.save_checkpoint or the TIGER trainer.")
-    config = from_dict(TigerConfig, read_json(folder/"config.json"), source=str(folder/"config.json"))
-    state, _ = read_safetensors(weights, map_location)
-    model = cls(config, state["sem_ids"])
-    model.load_state_dict(state)
-    return model.to(map_location)
+def from_state(cls:Tiger, config:TigerConfig, tensors:dict)->Tiger:
+    "An untrained `Tiger` for the saved `tensors`: the ID table comes from them."
+    return cls(config, tensors["sem_ids"])

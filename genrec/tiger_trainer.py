@@ -13,7 +13,9 @@ import numpy as np
 import torch
 import yaml
 
-from .data import progress_bar, guard_run_dir, RecDataset, SequenceExamples, collate_sequences, from_dict, load_dataset, parse_value, atomic_write, to_plain
+from .training import param_groups, pick_device, user_subset
+from .core import progress_bar, atomic_write_dir, guard_run_dir, from_dict, parse_value, atomic_write, to_plain
+from .data import RecDataset, SequenceExamples, collate_sequences, load_dataset
 from .metrics import TopKAccumulator, drop_seen
 from .tiger import Tiger, TigerConfig, Trie, build_trie
 
@@ -46,6 +48,7 @@ class TigerTrainConfig:
     num_user_embeddings:int=2000 # user hash buckets
     sem_id_dim:int=3 # content codes per item (plus one uniqueness code)
     block_causal:bool=False # block-causal encoder: one pass per user serves all its targets (not in the paper)
+    item_id_embeddings:bool=False # encoder adds a learned per-item embedding to the codes (not in the paper)
     pretrained_rqvae_path:str|None=None # RQ-VAE checkpoint for the item IDs; None = train a tokenizer
     dataset_folder:str|None=None # data folder (None: $GENREC_DATA_DIR, then the cache)
     save_dir_root:str="outputs/tiger" # run folder
@@ -213,14 +216,10 @@ def micro_batch(batches:list, i:int, # micro-batch number within the epoch, coun
     "This process's micro-batch `i`: every `world`-th batch of the epoch, from `rank`."
     return batches[i * world + rank]
 
-def _pick_users(rng:np.random.Generator, n_users:int, m:int|None)->np.ndarray|None:
-    "`m` distinct users drawn from `rng`, sorted; None (all users) when `m` is None."
-    return None if m is None else np.sort(rng.choice(n_users, min(m, n_users), replace=False))
-
 def select_users(cfg:TigerTrainConfig, n_users:int)->tuple:
     "(training users, validation users) drawn from `cfg.seed`; None means all users."
     rng = np.random.default_rng(cfg.seed)
-    return _pick_users(rng, n_users, cfg.max_train_users), _pick_users(rng, n_users, cfg.eval_users)
+    return user_subset(n_users, cfg.max_train_users, rng), user_subset(n_users, cfg.eval_users, rng)
 
 # %% ../nbs/08_tiger_trainer.ipynb #d46e51ca
 @torch.no_grad()
@@ -274,27 +273,15 @@ def evaluate_tiger(model:Tiger, ds:RecDataset, split:str="valid", # 'valid' or '
     return score_topk(top, t, ds, split, ks, exclude_seen)
 
 # %% ../nbs/08_tiger_trainer.ipynb #f38a2397
-def _write_dir(dest:str|Path, write:callable, # write(tmp) fills the folder `tmp` (which does not exist yet)
-              )->Path:
-    "Fill `<dest>.tmp/` with `write`, then move it to `dest`; an older `dest` is swapped out first and removed after."
-    dest = Path(dest); tmp, old = dest.with_name(dest.name + ".tmp"), dest.with_name(dest.name + ".old")
-    if tmp.exists(): shutil.rmtree(tmp)
-    write(tmp)
-    if old.exists(): shutil.rmtree(old)
-    if dest.exists(): os.replace(dest, old)
-    os.replace(tmp, dest)
-    if old.exists(): shutil.rmtree(old)
-    return dest
-
 def save_training_checkpoint(folder:str|Path, model:Tiger, optimizer, scheduler, state:dict, scaler=None)->Path:
     "Write model + optimiser + scheduler + RNG + `state` (step, history, …) to `folder`, atomically."
     def write(tmp):
-        model.save_checkpoint(tmp)
+        model.save_pretrained(tmp)
         rng = dict(cpu=torch.get_rng_state())
         if torch.cuda.is_available(): rng["cuda"] = torch.cuda.get_rng_state_all()
         torch.save(dict(optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(), rng=rng,
                         scaler=scaler.state_dict() if scaler is not None else None, **state), tmp/"trainer_state.pt")
-    return _write_dir(folder, write)
+    return atomic_write_dir(folder, write)
 
 def load_training_state(folder:str|Path)->dict:
     "The `trainer_state.pt` of a checkpoint folder (weights_only load)."
@@ -337,7 +324,7 @@ def resume_changes(saved:dict, # the training config stored in the checkpoint
 # %% ../nbs/08_tiger_trainer.ipynb #02f431de
 def native_bf16(device:str|None=None)->bool:
     "Whether `device` (default: CUDA if present, else CPU) computes bf16 natively: CUDA with bf16 support, or a CPU with AVX-512 BF16 / AMX."
-    if (device or ("cuda" if torch.cuda.is_available() else "cpu")) != "cpu": return torch.cuda.is_bf16_supported()
+    if pick_device(device).type != "cpu": return torch.cuda.is_bf16_supported()
     try: flags = Path("/proc/cpuinfo").read_text()
     except OSError: return False
     return any(f in flags for f in ("avx512_bf16", "amx_bf16"))
@@ -360,10 +347,6 @@ def make_accelerator(cfg:TigerTrainConfig, run_dir:str|Path|None=None):
     return Accelerator(mixed_precision=mp, log_with=log_with or None, cpu=not torch.cuda.is_available(),
                        project_dir=str(Path(run_dir)/"logs") if run_dir is not None else None)
 
-def _param_groups(model, weight_decay):
-    decay = [p for p in model.parameters() if p.ndim >= 2]
-    rest = [p for p in model.parameters() if p.ndim < 2]
-    return [dict(params=decay, weight_decay=weight_decay), dict(params=rest, weight_decay=0.0)]
 
 @dataclass
 class TigerRun:
@@ -401,7 +384,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
     mc = cfg.model_config()
     sem_ids = torch.as_tensor(np.asarray(sem_ids)).long()
     model = Tiger(mc, sem_ids).to(dev)
-    opt = torch.optim.AdamW(_param_groups(model, cfg.weight_decay), lr=cfg.learning_rate, betas=(0.9, 0.98),
+    opt = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.learning_rate, betas=(0.9, 0.98),
                             fused=True if cfg.fused_adamw else None)
     model, opt = acc.prepare(model, opt)
     raw = acc.unwrap_model(model)  # the plain module: checkpoints, evaluation
@@ -433,7 +416,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
         ck = latest_checkpoint(run_dir) if str(resume_from) == "latest" else Path(resume_from)
         if ck is None: raise FileNotFoundError(f"resume_from='latest' but {run_dir/'checkpoints'} holds no complete checkpoint.")
         state = load_training_state(ck)
-        saved = Tiger.load_from_checkpoint(ck)
+        saved = Tiger.from_pretrained(ck)
         if saved.config != mc or not torch.equal(saved.sem_ids, sem_ids):
             raise ValueError(f"{ck}: its model config or semantic-ID table differs from this run's; resume with the same config and IDs.")
         raw.load_state_dict(saved.state_dict())
@@ -477,8 +460,8 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
             best = dict(step=step, **m)
             acc.wait_for_everyone()
             if main:
-                def write(tmp): raw.save_checkpoint(tmp); (tmp/"metrics.json").write_text(json.dumps(best, indent=1))
-                _write_dir(run_dir/"best", write)
+                def write(tmp): raw.save_pretrained(tmp); (tmp/"metrics.json").write_text(json.dumps(best, indent=1))
+                atomic_write_dir(run_dir/"best", write)
         return m
 
     model.train()
@@ -561,14 +544,14 @@ def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset, run_dir:str|Path|None
         p = Path(cfg.pretrained_rqvae_path)
         if p.suffix in (".npy", ".parquet") or (not p.exists() and p.with_name(p.name + ".npy").exists()):
             ids, src = load_semantic_ids(p), f"ID table {p}"
-        elif not p.exists(): raise FileNotFoundError(f"pretrained_rqvae_path={str(p)!r} not found (expected an RqVae/RqKMeans .safetensors, the folder train_tokenizer wrote, or a semantic-ID .npy/.parquet).")
+        elif not p.exists(): raise FileNotFoundError(f"pretrained_rqvae_path={str(p)!r} not found (expected a tokenizer's model folder (RqVae/RqKMeans save_pretrained), the folder train_tokenizer wrote, or a semantic-ID .npy/.parquet).")
         else:
-            tok = load_tokenizer(p)  # a checkpoint file, or the folder `train_tokenizer` wrote
+            tok = load_tokenizer(p)  # a tokenizer's model folder, or the folder `train_tokenizer` wrote
             src = f"{'RQ-VAE' if isinstance(tok, RqVae) else 'residual k-means'} {p}"
             ids = tok.semantic_ids if getattr(tok, "semantic_ids", None) is not None else add_uniqueness_level(tok.get_semantic_ids(emb()))
     elif reuse and (tok_dir/"semantic_ids.npy").exists():
         ids, src = load_semantic_ids(tok_dir/"semantic_ids"), f"ID table {tok_dir/'semantic_ids.npy'} (this run)"
-    else:  # writes the checkpoint, semantic_ids.{npy,parquet} and health.json to tok_dir
+    else:  # writes the model folder, semantic_ids.{npy,parquet} and health.json to tok_dir
         tok, _, _ = train_tokenizer(emb(), cfg.tokenizer, RqVaeConfig(n_levels=cfg.sem_id_dim, codebook_size=cfg.num_item_embeddings),
                                     epochs=cfg.rqvae_epochs, seed=cfg.seed, out_dir=tok_dir, progress=progress,
                                     overwrite=True)  # run_tiger guards the run folder
@@ -618,9 +601,9 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
         if acc.is_main_process: atomic_write(run_dir/"results.yaml", lambda p: p.write_text(yaml.safe_dump(part, sort_keys=False)))
         raise KeyboardInterrupt(f"TIGER interrupted at step {run.steps}: checkpoint and {run_dir/'results.yaml'} written; "
                                 "resume with resume_from='latest'")
-    best = Tiger.load_from_checkpoint(run_dir/"best", map_location=acc.device) if (run_dir/"best").exists() else run.model
+    best = Tiger.from_pretrained(run_dir/"best", map_location=acc.device) if (run_dir/"best").exists() else run.model
     best.eval()
-    users = _pick_users(np.random.default_rng(cfg.seed + 1), ds.n_users, cfg.final_eval_users)  # a draw apart from training's
+    users = user_subset(ds.n_users, cfg.final_eval_users, np.random.default_rng(cfg.seed + 1))  # a draw apart from training's
     floors = dict(zip(("most-popular", "transition"), (MostPopular(ds), Transition(ds, 50))))
     metrics, base = {}, {}
     for split in ("valid", "test"):

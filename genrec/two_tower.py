@@ -5,7 +5,7 @@
 # %% ../nbs/06_two_tower.ipynb #625f2453
 from __future__ import annotations
 import copy, difflib, glob, math, time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +14,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import yaml
+from fastcore.basics import patch
 
-from .data import progress_bar, DataError, RecDataset, guard_run_dir, load_dataset, save_processed, read_processed, atomic_write, number_as_text_error, to_plain, SPLIT_POS
+from .training import EarlyStopping, eval_mode, param_groups, pick_device, user_subset
+from .core import Pretrained, progress_bar, DataError, guard_run_dir, atomic_write, number_as_text_error, to_plain
+from .data import RecDataset, load_dataset, save_processed, read_processed, SPLIT_POS
 from .embeddings import item_embeddings, save_item_embeddings, check_embeddings
 from .metrics import topk_from_scores
 from .baselines import MostPopular, baseline_table, evaluate_recommender
@@ -24,8 +27,8 @@ from .baselines import MostPopular, baseline_table, evaluate_recommender
 __all__ = ['DEFAULT_CONFIG', 'ConfigError', 'check_config', 'load_config', 'prepare_processed', 'TwoTowerData', 'TwoTowerDataset',
            'create_data_loader', 'load_text_embeddings', 'DataProcessor', 'MLP', 'FeatureEmbedding', 'TwoTowerModel',
            'build_model', 'in_batch_softmax_loss', 'bce_loss', 'log_item_probability', 'compute_loss',
-           'TwoTowerRecommender', 'evaluate', 'save_checkpoint', 'load_two_tower', 'TwoTowerTrainer', 'train_two_tower',
-           'results_table']
+           'TwoTowerRecommender', 'evaluate', 'save_run_record', 'load_two_tower', 'TwoTowerConfig', 'TwoTowerTrainer',
+           'train_two_tower', 'results_table']
 
 # %% ../nbs/06_two_tower.ipynb #72c48d75
 DEFAULT_CONFIG = {
@@ -361,7 +364,7 @@ class FeatureEmbedding(nn.Module):
         return torch.cat([t(features[k]) for k, t in self.tables.items()], dim=-1)
 
 # %% ../nbs/06_two_tower.ipynb #3dbf5d6a
-class TwoTowerModel(nn.Module):
+class TwoTowerModel(Pretrained, nn.Module):
     "User and item towers mapping into one `embedding_dim` space; score = cosine / temperature."
     def __init__(self, user_feature_dims:dict, # {'user_id': n_users}
                  item_feature_dims:dict, # {'item_id': n_items, 'category': n_categories, 'brand': n_brands}
@@ -523,11 +526,11 @@ class TwoTowerRecommender:
     def item_embeddings(self, chunk:int=4096)->torch.Tensor:
         "(n_items, D) embeddings of the whole catalogue, computed once."
         if self._items is None:
-            was = self.model.training; self.model.eval()
             feats, text = self.data.item_features(), torch.as_tensor(self.data.text)
-            out = [self.model.get_item_embeddings({k: f[i:i + chunk].to(self.device) for k, f in feats.items()}, text[i:i + chunk].to(self.device))
-                   for i in range(0, self.data.n_items, chunk)]
-            self._items = torch.cat(out); self.model.train(was)
+            with eval_mode(self.model):
+                out = [self.model.get_item_embeddings({k: f[i:i + chunk].to(self.device) for k, f in feats.items()}, text[i:i + chunk].to(self.device))
+                       for i in range(0, self.data.n_items, chunk)]
+            self._items = torch.cat(out)
         return self._items
 
     def histories(self, split:str|None=None)->list:
@@ -544,8 +547,7 @@ class TwoTowerRecommender:
         if histories is None: histories = [self.histories()[int(u)] for u in users]
         uf = {"user_id": users.to(self.device)}
         if self.model.history_len: uf["history"] = _left_pad(histories, self.model.history_len).to(self.device)
-        was = self.model.training; self.model.eval()
-        u = self.model.get_user_embeddings(uf); self.model.train(was)
+        with eval_mode(self.model): u = self.model.get_user_embeddings(uf)
         return self.model.compute_similarity(u, self.item_embeddings(), all_pairs=True)
 
     @torch.no_grad()
@@ -574,7 +576,7 @@ def evaluate(model:TwoTowerModel, data, # `TwoTowerData` (or a processor / datas
     return evaluate_recommender(TwoTowerRecommender(model, data, split, batch_size), data, split, ks, batch_size, users, progress)
 
 # %% ../nbs/06_two_tower.ipynb #f632f93f
-def save_checkpoint(path:str|Path, model:TwoTowerModel, **extra)->Path:
+def save_run_record(path:str|Path, model:TwoTowerModel, **extra)->Path:
     "Atomically write `model_state_dict`, `model_args` and `extra` (plain values) to `path`."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     state = {"model_state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
@@ -594,6 +596,24 @@ def load_two_tower(path:str|Path, data=None, # `TwoTowerData` (or processor) who
         model.set_catalogue(data)
     return model.eval(), ckpt
 
+# %% ../nbs/06_two_tower.ipynb #tt0c0002
+@dataclass
+class TwoTowerConfig:
+    "The constructor arguments of `TwoTowerModel`, as its `config.json` holds them."
+    user_feature_dims:dict=field(default_factory=dict); item_feature_dims:dict=field(default_factory=dict)
+    text_feature_dim:int=384; embedding_dim:int=128
+    user_mlp_hidden:list=field(default_factory=lambda: [256, 128]); item_mlp_hidden:list=field(default_factory=lambda: [256, 128])
+    dropout:float=0.1; feature_dim:int=64; history_len:int=0; use_user_id:bool=True; temperature:float=0.05
+    learn_temperature:bool=False
+
+TwoTowerModel.config_class = TwoTowerConfig
+
+@patch(as_prop=True)
+def config(self:TwoTowerModel)->TwoTowerConfig: return TwoTowerConfig(**self.hparams)
+
+@patch(cls_method=True)
+def from_state(cls:TwoTowerModel, config:TwoTowerConfig, tensors:dict)->TwoTowerModel: return cls(**asdict(config))
+
 # %% ../nbs/06_two_tower.ipynb #ecceee69
 def _plot_history(path:Path, train_losses:list, val_losses:list, val_metrics:list):
     from matplotlib.figure import Figure
@@ -607,9 +627,6 @@ def _plot_history(path:Path, train_losses:list, val_losses:list, val_metrics:lis
     fig.tight_layout(); path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
 
-def _device(name:str)->torch.device:
-    if name == "auto": return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
 
 class TwoTowerTrainer:
     "Train a `TwoTowerModel`; validation Recall@10 picks the best epoch."
@@ -620,24 +637,21 @@ class TwoTowerTrainer:
         if "training" not in config and not set(config) & {"data", "model"}: config = {"training": config}
         self.config = to_plain({s: _section(s, config.get(s)) for s in DEFAULT_CONFIG})
         self.tc = tc = self.config["training"]
-        self.device = _device(tc["device"])
+        self.device = pick_device(tc["device"])
         self.model, self.train_loader, self.val_loader = model.to(self.device), train_loader, val_loader
         self.data = train_loader.dataset.data
         if model.history_len and model._catalogue is None: model.set_catalogue(self.data)  # `build_model` set it already
         if tc["loss"] == "bce" and getattr(train_loader.dataset, "neg_ratio", 1) < 1:
             raise ConfigError("training.loss 'bce' needs sampled negatives: set data.neg_ratio >= 1 (the training set has none).")
         self.log_q = log_item_probability(self.data.item_counts()).to(self.device) if tc["logq_correction"] else None
-        decay = [p for n, p in model.named_parameters() if p.ndim >= 2]
-        rest = [p for n, p in model.named_parameters() if p.ndim < 2]
-        self.optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": tc["weight_decay"]},
-                                            {"params": rest, "weight_decay": 0.0}], lr=tc["learning_rate"])
+        self.optimizer = torch.optim.AdamW(param_groups(model, tc["weight_decay"]), lr=tc["learning_rate"])
         total = max(1, tc["num_epochs"] * len(train_loader)); warm = int(tc["warmup_ratio"] * total)
         lr_at = lambda s: (s + 1) / warm if s < warm else 0.5 * (1 + math.cos(math.pi * (s - warm) / max(1, total - warm)))
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lr_at)
         self.out = Path(tc["output_dir"])
         self.checkpoint_path = self.out/"best_model.pth"
         n_val = self.data.n_users if not tc["val_users"] else min(tc["val_users"], self.data.n_users)
-        self.val_user_ids = np.sort(np.random.default_rng(tc["seed"]).choice(self.data.n_users, n_val, replace=False))
+        self.val_user_ids = user_subset(self.data.n_users, n_val, tc["seed"])
         self.train_losses, self.val_losses, self.val_metrics, self.epoch_times = [], [], [], []
 
     def train_epoch(self, epoch:int=0)->float:
@@ -664,7 +678,7 @@ class TwoTowerTrainer:
         return total / max(n, 1), metrics
 
     def _save(self, epoch:int): # 0-based index of the epoch whose weights these are
-        save_checkpoint(self.checkpoint_path, self.model, config=self.config, train_losses=self.train_losses,
+        save_run_record(self.checkpoint_path, self.model, config=self.config, train_losses=self.train_losses,
                         val_losses=self.val_losses, val_metrics=self.val_metrics, epoch=epoch + 1)  # counted from 1, like `best_epoch`
 
     def train(self)->dict:
@@ -672,7 +686,8 @@ class TwoTowerTrainer:
         guard_run_dir(self.out, ["best_model.pth", "training_results.yaml"], self.tc["overwrite"],
                       how="training.overwrite: true (papermill: -p overwrite True)")  # never over an earlier run
         torch.manual_seed(self.tc["seed"])  # dropout; shuffling and sampling use their own seeded generators
-        best, best_epoch, best_state, wait, t0 = -1.0, -1, None, 0, time.time()
+        stop = EarlyStopping(max(1, self.tc["patience"]))  # patience 0 stops at the first epoch without a gain, like 1
+        best_state, t0 = None, time.time()
         epochs = progress_bar(range(self.tc["num_epochs"]), desc="training", disable=not self.tc["progress"])
         for epoch in epochs:
             t = time.time()
@@ -680,13 +695,11 @@ class TwoTowerTrainer:
             vl, vm = self.validate()
             self.val_losses.append(vl); self.val_metrics.append(vm); self.epoch_times.append(time.time() - t)
             epochs.set_postfix(loss=f"{self.train_losses[-1]:.4f}", val_recall10=f"{vm['recall@10']:.4f}")
-            if vm["recall@10"] > best:
-                best, best_epoch, wait = vm["recall@10"], epoch, 0
+            if stop.update(vm["recall@10"], at=epoch):
                 best_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
-                self._save(epoch)
-            else:
-                wait += 1
-                if wait >= self.tc["patience"]: break
+                self._save(epoch)  # the best model is on disk as soon as it is found
+            elif stop.should_stop: break
+        best_epoch = -1 if stop.best_at is None else stop.best_at
         if best_state is not None: self.model.load_state_dict(best_state)
         self._save(best_epoch)  # final histories, best weights
         self.results = {"best_epoch": best_epoch + 1, "epochs_run": len(self.train_losses),
