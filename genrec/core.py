@@ -11,9 +11,9 @@ from pathlib import Path
 import yaml
 
 # %% auto #0
-__all__ = ['DataError', 'progress_bar', 'project_file', 'atomic_write', 'to_plain', 'read_json', 'read_safetensors',
-           'guard_run_dir', 'from_dict', 'number_as_text_error', 'parse_value', 'atomic_write_dir',
-           'write_model_folder', 'read_model_folder', 'Pretrained', 'check_parameters']
+__all__ = ['LEGACY_FORMATS', 'DataError', 'progress_bar', 'project_file', 'atomic_write', 'to_plain', 'read_json',
+           'read_safetensors', 'guard_run_dir', 'from_dict', 'number_as_text_error', 'parse_value', 'atomic_write_dir',
+           'write_model_folder', 'read_model_folder', 'Pretrained', 'convert_legacy_checkpoint', 'check_parameters']
 
 # %% ../nbs/00_core.ipynb #4d5093ff
 class DataError(ValueError):
@@ -192,6 +192,9 @@ def read_model_folder(folder:str|Path, # a folder written by `write_model_folder
     "(config, tensors) of a model folder; a missing or damaged file, or another model's folder, is an error naming it."
     folder = Path(folder)
     if folder.is_file() and folder.name == "model.safetensors": folder = folder.parent
+    if folder.is_file() and folder.suffix == ".safetensors":
+        raise DataError(f"{folder} is a single-file checkpoint of an earlier genrec version; convert it once with "
+                        f"genrec.core.convert_legacy_checkpoint({str(folder)!r}, <new folder>) and load that folder.")
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a model folder (config.json + model.safetensors); "
                                 "pass the folder that save_pretrained or a trainer wrote.")
@@ -237,6 +240,20 @@ class Pretrained:
         model.load_state_dict({k: v for k, v in tensors.items() if k in own})
         model.load_extra_tensors({k: v for k, v in tensors.items() if k not in own})
         return model.to(map_location).eval()
+
+LEGACY_FORMATS = {"genrec.rqvae": "RqVae", "genrec.rqkmeans": "RqKMeans", "genrec.sasrec": "SASRec"}
+
+def convert_legacy_checkpoint(path:str|Path, # one .safetensors file, config in its metadata (genrec before 2026-12)
+                              folder:str|Path, # the model folder to write
+                             )->Path:
+    "Rewrite an earlier genrec single-file checkpoint (RqVae, RqKMeans, SASRec) as a model folder."
+    tensors, meta = read_safetensors(path)
+    kind = LEGACY_FORMATS.get(meta.get("format") or meta.get("model"))
+    if kind is None or "config" not in meta:
+        fmt = meta.get("format") or meta.get("model")
+        raise DataError(f"{path}: not a single-file genrec checkpoint (metadata format={fmt!r}); "
+                        f"known: {sorted(LEGACY_FORMATS)}.")
+    return write_model_folder(folder, {"model_type": kind, **json.loads(meta["config"])}, tensors)
 
 # %% ../nbs/00_core.ipynb #9a7a0002
 def _assigned(src:str)->list:

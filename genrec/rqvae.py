@@ -573,8 +573,11 @@ def load_tokenizer(path, # a tokenizer's model folder (`save_pretrained`), or th
             old = [f for f in _OLD_FILES if (p/f).exists()]
             raise FileNotFoundError(f"{p}: expected exactly one tokenizer folder of {list(TOKENIZER_DIRS.values())}, found "
                                     f"{[f.name for f in found]}" + (f"; {old[0]} is a checkpoint of an earlier genrec version: "
-                                    "train the tokenizer again" if old else "") + ".")
+                                    f"convert it with genrec.core.convert_legacy_checkpoint('{p/old[0]}', "
+                                    f"'{p/old[0].split('.')[0]}')" if old else "") + ".")
         p = found[0]
+    if p.is_file() and p.suffix == ".safetensors" and p.name != "model.safetensors":
+        read_model_folder(p, RqVaeConfig)  # an earlier genrec's single file: its error says how to convert it
     if p.is_file() and p.name != "model.safetensors":
         raise DataError(f"{p}: not a tokenizer; pass its model folder (config.json + model.safetensors) or the folder "
                         "train_tokenizer wrote.")
