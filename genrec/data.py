@@ -4,15 +4,13 @@
 
 # %% ../nbs/00_data.ipynb #75c33a8e
 from __future__ import annotations
-import ast, gzip, hashlib, http.client, json, os, re, shutil, sys, urllib.request, warnings, zipfile, zlib
-from collections import Counter
+import ast, gzip, http.client, json, os, urllib.request, warnings, zipfile, zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
-import yaml
 
 from .core import DataError, atomic_write, read_json, progress_bar
 
@@ -435,7 +433,7 @@ def sample_negatives(ds:RecDataset, neg_ratio:int=4, # negatives per training po
     for s in ds.sequences:
         n = neg_ratio * max(len(s) - 2, 0)
         pos = np.unique(s)
-        if len(pos) >= ds.n_items: raise DataError(f"a user has interacted with every item; no negatives exist.")
+        if len(pos) >= ds.n_items: raise DataError("a user has interacted with every item; no negatives exist.")
         negs = np.empty(0, dtype=np.int64)
         while len(negs) < n:
             cand = rng.integers(0, ds.n_items, size=2 * (n - len(negs)) + 8)

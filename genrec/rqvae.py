@@ -20,7 +20,7 @@ from .core import DataError, Pretrained, progress_bar, atomic_write, guard_run_d
 from .embeddings import check_embeddings
 
 # %% auto #0
-__all__ = ['TOKENIZER_DIRS', 'kmeans', 'RqVaeConfig', 'ResidualQuantizer', 'RqVae', 'add_uniqueness_level', 'split_collisions',
+__all__ = ['TOKENIZER_KINDS', 'kmeans', 'RqVaeConfig', 'ResidualQuantizer', 'RqVae', 'add_uniqueness_level', 'split_collisions',
            'tokenizer_health', 'health_table', 'health_summary', 'health_bars', 'save_semantic_ids',
            'load_semantic_ids', 'codes_to_item', 'train_rqvae', 'RqKMeansConfig', 'RqKMeans', 'train_tokenizer',
            'load_tokenizer']
@@ -514,7 +514,7 @@ class RqKMeans:
         return self
 
 # %% ../nbs/04_rqvae.ipynb #e6e8da11
-TOKENIZER_DIRS = {"rqvae": "rqvae", "rqkmeans": "rqkmeans"}  # the model folder of each kind inside `out_dir`
+TOKENIZER_KINDS = ("rqvae", "rqkmeans")  # inside `out_dir`, each kind's model folder is named after it
 _OLD_FILES = ["rqvae.safetensors", "rqkmeans.safetensors"]  # single-file checkpoints of earlier genrec versions
 
 def train_tokenizer(embeddings, # (n_items, dim) item embeddings; row i = item index i
@@ -533,13 +533,13 @@ def train_tokenizer(embeddings, # (n_items, dim) item embeddings; row i = item i
                    )->tuple:
     "Train an RQ-VAE or fit RQ-KMeans; returns (tokenizer, history, health) and writes them to `out_dir`."
     import time
-    if kind not in TOKENIZER_DIRS: raise ValueError(f"kind must be 'rqvae' or 'rqkmeans', got {kind!r}.")
+    if kind not in TOKENIZER_KINDS: raise ValueError(f"kind must be 'rqvae' or 'rqkmeans', got {kind!r}.")
     x = _as_embeddings(embeddings)
     config = config or RqVaeConfig()
     if out_dir is not None:  # never over an earlier tokenizer unless asked; then no file of the old one may survive
-        guard_run_dir(out_dir, [*TOKENIZER_DIRS.values(), *_OLD_FILES, "semantic_ids.npy", "health.json"], overwrite)
-        for k, f in TOKENIZER_DIRS.items():
-            if k != kind and (Path(out_dir)/f).exists(): shutil.rmtree(Path(out_dir)/f)
+        guard_run_dir(out_dir, [*TOKENIZER_KINDS, *_OLD_FILES, "semantic_ids.npy", "health.json"], overwrite)
+        for k in TOKENIZER_KINDS:
+            if k != kind and (Path(out_dir)/k).exists(): shutil.rmtree(Path(out_dir)/k)
         for f in _OLD_FILES: (Path(out_dir)/f).unlink(missing_ok=True)
         if kind != "rqvae" and (Path(out_dir)/"history.json").exists(): (Path(out_dir)/"history.json").unlink()
     t0 = time.time()
@@ -558,7 +558,7 @@ def train_tokenizer(embeddings, # (n_items, dim) item embeddings; row i = item i
     if out_dir is not None:
         out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
         if kind == "rqkmeans":
-            tok.save_pretrained(out/TOKENIZER_DIRS[kind]); save_semantic_ids(tok.semantic_ids, out/"semantic_ids")
+            tok.save_pretrained(out/kind); save_semantic_ids(tok.semantic_ids, out/"semantic_ids")
         atomic_write(out/"health.json", lambda p: p.write_text(json.dumps(h, indent=1)))
     return tok, hist, h
 
@@ -568,10 +568,10 @@ def load_tokenizer(path, # a tokenizer's model folder (`save_pretrained`), or th
     p = Path(path)
     if not p.exists(): raise FileNotFoundError(f"{p}: no such tokenizer; train one first (train_tokenizer(..., out_dir=...)).")
     if p.is_dir() and not (p/"config.json").exists():  # the folder train_tokenizer wrote
-        found = [p/f for f in TOKENIZER_DIRS.values() if (p/f).is_dir()]
+        found = [p/k for k in TOKENIZER_KINDS if (p/k).is_dir()]
         if len(found) != 1:
             old = [f for f in _OLD_FILES if (p/f).exists()]
-            raise FileNotFoundError(f"{p}: expected exactly one tokenizer folder of {list(TOKENIZER_DIRS.values())}, found "
+            raise FileNotFoundError(f"{p}: expected exactly one tokenizer folder of {list(TOKENIZER_KINDS)}, found "
                                     f"{[f.name for f in found]}" + (f"; {old[0]} is a checkpoint of an earlier genrec version: "
                                     f"convert it with genrec.core.convert_legacy_checkpoint('{p/old[0]}', "
                                     f"'{p/old[0].split('.')[0]}')" if old else "") + ".")
