@@ -22,26 +22,28 @@ def main():
     a = ap.parse_args()
     if a.threads: os.environ.setdefault("OMP_NUM_THREADS", str(a.threads))
     dev, _, label = runtime(a)
-    import inspect
     from genrec.data import load_dataset
     from genrec.embeddings import item_embeddings
-    from genrec.rqvae import RqVaeConfig, train_tokenizer
-    epochs = a.epochs or inspect.signature(train_tokenizer).parameters["epochs"].default
+    from genrec.rqvae import RqVaeConfig, TokenizerTrainConfig, train_tokenizer
+    epochs = a.epochs or TokenizerTrainConfig().epochs
     ds = load_dataset(a.dataset); emb = item_embeddings(ds)
     rows = []
     for kind in a.kinds.split(","):
         for seed in map(int, (a.seeds or str(a.seed)).split(",")):
             out = None if a.out_dir is None else f"{a.out_dir}/{kind}-seed{seed}"
-            _, _, h = train_tokenizer(emb, kind, RqVaeConfig(), epochs=epochs, seed=seed, out_dir=out, device=str(dev), progress=False)
+            run = TokenizerTrainConfig(kind, RqVaeConfig(), epochs=epochs, seed=seed, out_dir=out, device=str(dev))
+            _, _, h = train_tokenizer(emb, config=run, progress=False)
             rows.append((kind, epochs if kind == "rqvae" else "-", seed, h))
             print(f"done {kind} seed {seed}: {h['wall_s']:.1f}s", flush=True)
     print(f"\n{a.dataset}: {ds.n_items:,} items, emb {emb.shape}, {label}, "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} cpus\n")
-    print("| tokenizer | epochs | seed | wall s | L1 used | L2 used | L3 used | L1 perplexity | % items colliding | largest group | unique IDs | recon error |")
+    print("| tokenizer | epochs | seed | wall s | L1 used | L2 used | L3 used | L1 perplexity | % items colliding "
+          "| largest group | unique IDs | recon error |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for kind, ep, seed, h in rows:
         u = h["codes_used"]
         print(f"| {kind} | {ep} | {seed} | {h['wall_s']:.1f} | {u[0]} | {u[1]} | {u[2]} | {h['perplexity'][0]:.1f} | "
-              f"{100 * h['collision_rate']:.2f} | {h['max_collision_group']} | {100 * h['unique_id_rate']:.1f}% | {h['recon_error']:.4f} |")
+              f"{100 * h['collision_rate']:.2f} | {h['max_collision_group']} | {100 * h['unique_id_rate']:.1f}% | "
+              f"{h['recon_error']:.4f} |")
 
 if __name__ == "__main__": main()

@@ -10,7 +10,7 @@ import torch
 
 from genrec.baselines import evaluate_recommender
 from genrec.data import load_dataset
-from genrec.sasrec import SASRec, SASRecConfig, length_batches, train_step, training_windows
+from genrec.sasrec import SASRec, SASRecConfig, sasrec_batches, sasrec_train_step, sasrec_windows
 from common import add_runtime_args, measure_table, runtime  # bench/common.py
 
 
@@ -24,7 +24,7 @@ def main():
     ap.add_argument("--n-heads", type=int, default=1)
     ap.add_argument("--batch-size", type=int, default=128)
     ap.add_argument("--steps", type=int, default=50, help="timed training steps")
-    ap.add_argument("--pool", type=int, default=50, help="length_batches pool (1: plain random batches)")
+    ap.add_argument("--pool", type=int, default=50, help="sasrec_batches pool (1: plain random batches)")
     ap.add_argument("--warmup", type=int, default=5, help="untimed training steps first")
     ap.add_argument("--eval-batch-size", type=int, default=1024)
     add_runtime_args(ap)
@@ -36,14 +36,14 @@ def main():
                        n_heads=a.n_heads, dropout=0.5)
     model = SASRec(cfg).to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
-    inputs, targets = training_windows(ds.train_sequences, cfg.max_seq_len)
+    inputs, targets = sasrec_windows(ds.train_sequences, cfg.max_seq_len)
     lengths = (inputs >= 0).sum(1).numpy()
     rng = np.random.default_rng(a.seed)
-    batches = length_batches(lengths, a.batch_size, rng, pool=a.pool)  # what train_sasrec draws each epoch
+    batches = sasrec_batches(lengths, a.batch_size, rng, pool=a.pool)  # what train_sasrec draws each epoch
     batches = batches * (1 + (a.warmup + a.steps) // len(batches))
 
     def step(i):  # the step train_sasrec takes, clipping included
-        return len(batches[i]), train_step(model, opt, inputs, targets, lengths, batches[i])[1]
+        return len(batches[i]), sasrec_train_step(model, opt, inputs, targets, lengths, batches[i])[1]
 
     model.train()
     for i in range(a.warmup): step(i)

@@ -32,9 +32,9 @@ def main():
     a = p.parse_args()
     dev, sync, label = runtime(a)
     from genrec.data import load_dataset
-    from genrec.tiger import Tiger, TigerConfig, build_trie
-    from genrec.tiger_trainer import example_tensors, take_batch, epoch_batches, training_segments
-    from genrec.rqvae import add_uniqueness_level
+    from genrec.tiger import Tiger, TigerConfig
+    from genrec.tiger_batches import example_tensors, take_batch, epoch_batches, training_segments
+    from genrec.semantic_ids import add_uniqueness_level
     ds = load_dataset("beauty")
     # a random but valid ID table of paper shape (3 codes of 256 + uniqueness): speed does not depend on which IDs
     ids = add_uniqueness_level(np.random.default_rng(0).integers(0, 256, (ds.n_items, 3)))
@@ -43,13 +43,8 @@ def main():
     serve_of = torch.zeros(len(tr["target"]), dtype=torch.long); serve_of[seg[0]] = seg[1]
     dts = {"no": None, "bf16": torch.bfloat16, "fp16": torch.float16}
     import genrec.tiger as gt
-    import torch.nn.functional as F
-    fast = (gt.attend, gt.FastDropout.forward)
-    def torch_attend(q, k, v, mask=None, causal=False, dropout_p=0.0, need_weights=False):
-        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout_p, is_causal=causal), None
-    slow = (torch_attend, lambda self, x: F.dropout(x, self.p, self.training))
-    def kernels(kind):  # the model modules look `attend` up at call time; FastDropout is patched on the class
-        gt.attend, gt.FastDropout.forward = slow if kind == "torch" else fast
+    def kernels(kind):  # genrec's CPU attention/dropout paths, or PyTorch's own calls (read at call time)
+        gt.TIGER_CPU_KERNELS = kind != "torch"
     modes = []
     for m in a.modes.split(","):
         kind, prec, *opts = m.split(":")
@@ -85,12 +80,12 @@ def main():
     n = len(te["target"]) if a.decode_users == 0 else min(a.decode_users, len(te["target"]))
     kernels("genrec")
     model = modes[0]["model"].eval()
-    trie = build_trie(ids, [256] * 4).to(dev)
+    trie = model.sem_id_trie()
     dt = dts[a.decode_precision]
     def decode(lo, hi):
         b = {k: v.to(dev) for k, v in take_batch(te, torch.arange(lo, hi)).items()}
         with torch.autocast(dev.type, dtype=dt, enabled=dt is not None):
-            return model.generate_with_trie(b["history"], trie, k=a.k, user=b["user"], beam_size=a.beam)
+            return model.generate_items(b["history"], b["user"], k=a.k, beam_size=a.beam, trie=trie)
     decode(0, min(a.decode_batch, n)); sync()
     t = time.perf_counter()
     for lo in range(0, n, a.decode_batch): out = decode(lo, min(lo + a.decode_batch, n))
@@ -105,7 +100,7 @@ def main():
         rate = md["n"] / md["t"]
         print(f"| {md['name']} | {rate:,.0f} | {' / '.join(f'{x:,.0f}' for x in md['rates'])} | {rate / base:.2f}× |")
     n_test, n_train = len(te["target"]), len(tr["target"])
-    print(f"\n| decoding | value |\n|---|---|")
+    print("\n| decoding | value |\n|---|---|")
     print(f"| constrained beam search, beam {a.beam}, k {a.k}, {n:,} test users, batch {a.decode_batch}, {a.decode_precision} "
           f"| {n / dec_s:,.1f} users/s ({dec_s:.1f} s) |")
     print(f"| full test set ({n_test:,} users), extrapolated | {n_test / (n / dec_s):,.1f} s |")

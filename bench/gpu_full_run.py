@@ -28,7 +28,7 @@ Smoke test of the same code path on the CPU at tiny size (< 3 minutes on 2 cores
 The script needs only torch, accelerate, safetensors, numpy, pandas, pyarrow, pyyaml, tqdm and matplotlib (no nbdev,
 fastcore or papermill); it imports genrec from this checkout, so nothing needs installing on the device.
 """
-import argparse, hashlib, json, math, os, platform, random, shutil, subprocess, sys, time, traceback
+import argparse, hashlib, json, os, platform, random, shutil, subprocess, sys, time, traceback
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -223,7 +223,8 @@ def step_tokenizer(b:Bench, rec:dict):
     from dataclasses import asdict
     import numpy as np
     from genrec.embeddings import item_embeddings
-    from genrec.rqvae import RqVaeConfig, health_bars, health_summary, health_table, train_tokenizer
+    from genrec.rqvae import RqVaeConfig, train_tokenizer
+    from genrec.semantic_ids import health_bars, health_summary, health_table
     ds, c = b.ctx["ds"], b.c
     emb = item_embeddings(ds)  # (n_items, 384), row i = item i
     tok_dir = b.fresh_dir("tokenizer")
@@ -255,7 +256,7 @@ def step_tokenizer(b:Bench, rec:dict):
 
 def tiger_config(b:Bench, **extra):
     "The TIGER training config of this run (paper-size model unless --smoke); `extra` overrides keys."
-    from genrec.tiger_trainer import load_config
+    from genrec.tiger_config import load_tiger_config
     c = b.c
     keys = dict(dataset="beauty", dataset_folder=str(b.ctx["data_folder"]), save_dir_root=str(b.work/"tiger"),
                 pretrained_rqvae_path=str(b.ctx["tok_dir"]), **c.tiger_dims, dropout=0.1, max_seq_len=20,
@@ -265,15 +266,14 @@ def tiger_config(b:Bench, **extra):
                 learning_rate=c.tiger_lr, weight_decay=0.035, lr_schedule="cosine", max_grad_norm=1.0,
                 patience=c.tiger_patience, beam_size=20, eval_batch_size=c.eval_batch_size, eval_users=c.eval_users,
                 max_train_users=c.max_train_users, final_eval_users=c.decode_users, keep_checkpoints=1, seed=c.seed)
-    return load_config(None, **{**keys, **extra})
+    return load_tiger_config(None, **{**keys, **extra})
 
 
 def step_tiger_train(b:Bench, rec:dict):
     "Calibrate speed, plan the cosine schedule to fit the time left, train, keep the best checkpoint."
     import numpy as np
-    from dataclasses import asdict
-    from genrec.tiger_trainer import (evaluate_tiger, item_semantic_ids, make_accelerator, resolve_precision,
-                                      select_users, train_tiger)
+    from genrec.tiger_eval import evaluate_tiger
+    from genrec.tiger_trainer import item_semantic_ids, make_accelerator, resolve_precision, select_users, train_tiger
     if "tok_dir" not in b.ctx: raise Skip("needs the tokenizer of step 1, which did not finish")
     ds, c, est = b.ctx["ds"], b.c, b.c.est_s
     run_dir = b.fresh_dir("tiger")
@@ -363,7 +363,7 @@ def step_tiger_train(b:Bench, rec:dict):
                        planned_examples=epochs * n_train, epochs_by_time=epochs_by_time,
                        epochs_by_target=c.tiger_examples / n_train, validation_s_est=val_s, decode_est_s=decode_est,
                        warmup_steps=cfg.warmup_steps, eval_every=cfg.eval_every)
-    rec["config"] = asdict(cfg)
+    rec["config"] = cfg.flat()
     b.log(f"plan: {epochs} epochs x {n_train:,} targets = {epochs * n_train:,} examples, {total:,} steps, "
           f"batch {cfg.batch_size}, lr {cfg.learning_rate}, warm-up {cfg.warmup_steps}, "
           f"validate every {cfg.eval_every}, stop after {train_s / 60:.2f} min"); b.save()
@@ -397,7 +397,7 @@ def step_tiger_train(b:Bench, rec:dict):
 def step_tiger_decode(b:Bench, rec:dict):
     "Constrained beam search of every validation and test user (or --decode_users) with the best checkpoint."
     from genrec.tiger import Tiger
-    from genrec.tiger_trainer import score_topk, tiger_topk
+    from genrec.tiger_eval import score_topk, tiger_topk
     if "acc" not in b.ctx or (b.ctx.get("tiger_best") is None and b.ctx.get("tiger_last") is None):
         raise Skip("needs a trained TIGER from step 2, which did not finish")
     ds, c, acc = b.ctx["ds"], b.c, b.ctx["acc"]
@@ -421,7 +421,7 @@ def step_tiger_decode(b:Bench, rec:dict):
 
 def step_two_tower(b:Bench, rec:dict):
     "The two-tower at its default config (config/training_config.yaml), through train_two_tower."
-    from genrec.two_tower import train_two_tower
+    from genrec.two_tower_trainer import train_two_tower
     c = b.c
     overrides = {"data.dataset": "beauty", "data.data_dir": str(b.ctx["data_folder"]),
                  "data.data_path": str(b.fresh_dir("two_tower_data")), "data.seed": c.seed,
@@ -597,7 +597,8 @@ def main(argv=None):
     bench.log(f"{bench.results['env']['device_name']}, torch {torch.__version__}, mode {c.mode}, "
               f"budget {c.budget_minutes} min, out {bench.out}, work {bench.work}")
 
-    from genrec.data import load_dataset, locate
+    from genrec.data import load_dataset
+    from genrec.download import locate
     from genrec.tiger_trainer import PAPER_TIGER_BEAUTY
     try:
         try: folder = locate("beauty", c.data_dir, download_missing=False)  # an explicit folder is used or fails,

@@ -10,29 +10,37 @@ import torch
 
 from .core import progress_bar
 from .data import RecDataset
-from .metrics import TopKAccumulator, drop_seen
+import inspect
+
+from .metrics import TopKAccumulator, drop_seen, first_unseen
 
 # %% auto #0
 __all__ = ['evaluate_recommender', 'MostPopular', 'Transition', 'baseline_table']
 
 # %% ../nbs/03_baselines.ipynb #7c2aa1a3
-def evaluate_recommender(model, # has `recommend(users, histories, k) -> (B, k)` item indices
+def evaluate_recommender(model, # has `recommend(users, histories, k, exclude_seen=False) -> (B, k)` item indices
                          ds:RecDataset, split:str="test", # 'valid' or 'test'
                          ks=(5, 10, 20), batch_size:int=1024,
                          users=None, # evaluate on a subset of user indices (default: all)
                          progress:bool=False,
-                         exclude_seen:bool=False, # drop the items of the user's history from its list (`drop_seen`)
-                         extra:int=20, # with `exclude_seen`: ask the model for this many more items than max(ks)
+                         exclude_seen:bool=False, # leave the items of the user's history out of its list
+                         extra:int=20, # a `recommend` without `exclude_seen`: ask for this many more, drop the seen
                         )->dict:
     "Item-level Recall@k / NDCG@k of `model` on the leave-one-out `split`."
     users = np.arange(ds.n_users) if users is None else np.asarray(users)
     hist, targets = ds.histories(split), ds.targets(split)
-    acc = TopKAccumulator(ks)
+    acc, k = TopKAccumulator(ks), max(ks)
+    asks = "exclude_seen" in inspect.signature(model.recommend).parameters
     for lo in progress_bar(range(0, len(users), batch_size), disable=not progress, desc=f"eval {split}"):
         u = users[lo:lo + batch_size]
         h = [hist[i] for i in u]
-        topk = torch.as_tensor(model.recommend(u, h, max(ks) + (extra if exclude_seen else 0))).cpu()
-        acc.update(drop_seen(topk, h) if exclude_seen else topk, torch.as_tensor(targets[u]))
+        if asks: topk = torch.as_tensor(model.recommend(u, h, k, exclude_seen=exclude_seen)).cpu()
+        else:  # a recommender from outside genrec: over-generate and drop the seen items here
+            topk = torch.as_tensor(model.recommend(u, h, k + (extra if exclude_seen else 0))).cpu()
+            if exclude_seen: topk = first_unseen(topk, h, k)
+        if exclude_seen and (drop_seen(topk, h) != topk).any():
+            raise ValueError(f"{type(model).__name__}.recommend(exclude_seen=True) returned items of the user's history.")
+        acc.update(topk, torch.as_tensor(targets[u]))
     return acc.compute()
 
 # %% ../nbs/03_baselines.ipynb #43d58fb7
@@ -42,8 +50,10 @@ class MostPopular:
         self.counts = np.bincount(np.concatenate(ds.train_sequences), minlength=ds.n_items)
         self.ranking = np.argsort(-self.counts, kind="stable")  # ties: lower item index first
 
-    def recommend(self, users, histories, k:int)->torch.Tensor:
-        return torch.as_tensor(self.ranking[:k]).repeat(len(users), 1)
+    def recommend(self, users, histories, k:int, exclude_seen:bool=False)->torch.Tensor:
+        if not exclude_seen: return torch.as_tensor(self.ranking[:k]).repeat(len(users), 1)
+        n = k + max([len(h) for h in histories] + [0])  # enough for the k best unseen of every row
+        return first_unseen(torch.as_tensor(self.ranking[:n]).repeat(len(users), 1), histories, k)
 
 # %% ../nbs/03_baselines.ipynb #5fe2a410
 class Transition:
@@ -66,15 +76,16 @@ class Transition:
             table[i] = np.concatenate([row, fill[~np.isin(fill, row)]])[:max_k]
         self.table, self.fallback = torch.as_tensor(table), torch.as_tensor(pop.ranking[:max_k])
 
-    def recommend(self, users, histories, k:int)->torch.Tensor:
+    def recommend(self, users, histories, k:int, exclude_seen:bool=False)->torch.Tensor:
         if k > self.max_k: raise ValueError(f"Transition was built with max_k={self.max_k}; asked for k={k}.")
         last = torch.tensor([int(h[-1]) if len(h) else -1 for h in histories])
-        out = self.table[last.clamp(min=0), :k]
-        return torch.where((last >= 0)[:, None], out, self.fallback[:k])
+        n = self.max_k if exclude_seen else k  # the whole row: room for the items the user already has
+        out = torch.where((last >= 0)[:, None], self.table[last.clamp(min=0), :n], self.fallback[:n])
+        return first_unseen(out, histories, k) if exclude_seen else out
 
 # %% ../nbs/03_baselines.ipynb #ee48c326
 def baseline_table(ds:RecDataset, split:str="test", ks=(5, 10, 20),
-                   exclude_seen:bool=False, # leave the user's own history items out of the lists (`drop_seen`)
+                   exclude_seen:bool=False, # leave the user's own history items out of the lists
                   )->pd.DataFrame:
     "Recall@k / NDCG@k of most-popular and last-item transitions on `split`."
     rows = {"most-popular": evaluate_recommender(MostPopular(ds), ds, split, ks, exclude_seen=exclude_seen),

@@ -12,8 +12,9 @@ import yaml
 
 # %% auto #0
 __all__ = ['LEGACY_FORMATS', 'DataError', 'progress_bar', 'project_file', 'atomic_write', 'to_plain', 'read_json',
-           'read_safetensors', 'guard_run_dir', 'from_dict', 'number_as_text_error', 'parse_value', 'atomic_write_dir',
-           'write_model_folder', 'read_model_folder', 'Pretrained', 'convert_legacy_checkpoint', 'check_parameters']
+           'read_safetensors', 'guard_run_dir', 'from_dict', 'config_keys', 'number_as_text_error', 'parse_value',
+           'atomic_write_dir', 'write_model_folder', 'read_model_folder', 'Pretrained', 'convert_legacy_checkpoint',
+           'check_parameters', 'notebook_config']
 
 # %% ../nbs/00_core.ipynb #4d5093ff
 class DataError(ValueError):
@@ -105,12 +106,38 @@ def from_dict(cls, # a dataclass type
              ):
     "`cls(**d)`, but an unknown key or a wrongly typed value is a `DataError` naming `source`, the key and the value."
     d = dict(d or {})
+    for name in getattr(cls, "flat_sections", ()):  # keys of a flat section, written at the top level, go into it
+        sub = {f.name for f in dataclasses.fields(_section_type(cls, name))}
+        moved = {k: d.pop(k) for k in list(d) if k in sub}
+        if moved: d[name] = {**_plain_dict(d.get(name)), **moved}
     known = {f.name for f in dataclasses.fields(cls)}
     if bad := sorted(set(d) - known):
-        raise DataError(f"{source}: unknown key(s) {bad} for {cls.__name__}; known keys: {sorted(known)}.")
+        raise DataError(f"{source}: unknown key(s) {bad} for {cls.__name__}; known keys: {sorted(config_keys(cls))}.")
     for f in dataclasses.fields(cls):
-        if f.name in d: d[f.name] = _checked(source, f.name, d[f.name], f.type)
+        if f.name not in d: continue
+        sub = _section_type(cls, f.name)
+        if sub is not None and isinstance(d[f.name], dict):
+            d[f.name] = from_dict(sub, d[f.name], f"{source} [{f.name}]")  # a nested section
+        else: d[f.name] = _checked(source, f.name, d[f.name], f.type)
     return cls(**d)
+
+def _section_type(cls, name:str):
+    "The dataclass type of field `name` of `cls` when it is a nested section (a dataclass), else None."
+    import typing
+    t = typing.get_type_hints(cls).get(name)
+    return t if isinstance(t, type) and dataclasses.is_dataclass(t) else None
+
+def _plain_dict(v)->dict: return dataclasses.asdict(v) if dataclasses.is_dataclass(v) else dict(v or {})
+
+def config_keys(cls)->list:
+    "The keys a user may set on `cls`: its fields, a nested section's as `section.key`, a flat section's by name."
+    out = []
+    for f in dataclasses.fields(cls):
+        sub = _section_type(cls, f.name)
+        if sub is None: out.append(f.name)
+        elif f.name in getattr(cls, "flat_sections", ()): out += config_keys(sub)
+        else: out += [f"{f.name}.{k}" for k in config_keys(sub)]
+    return out
 
 def _checked(source, key, v, t):
     "`v` if it fits the scalar annotation `t` (a whole float becomes an int where an int belongs), else a DataError."
@@ -280,3 +307,48 @@ def check_parameters(ns:dict, # the notebook's `globals()`
         raise DataError(f"unknown notebook parameter(s) {', '.join(map(hint, bad))}; this notebook's parameters: "
                         f"{', '.join(declared)}.")
     return given
+
+# %% ../nbs/00_core.ipynb #c0e0nc03
+def _nest(flat:dict)->dict:
+    "{'a.b': 1, 'c': 2} → {'a': {'b': 1}, 'c': 2}."
+    out = {}
+    for k, v in flat.items():
+        *path, last = k.split(".")
+        d = out
+        for p in path: d = d.setdefault(p, {})
+        d[last] = v
+    return out
+
+def _merge(base:dict, extra:dict)->dict:
+    "`base` updated with `extra`, nested dicts merged key by key."
+    out = dict(base)
+    for k, v in extra.items(): out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+def notebook_config(cls, # the trainer's config dataclass
+                    ns:dict, # the notebook's `globals()`: its parameters, papermill's injected cell, IN_TEST
+                    config_path:str|Path|None=None, # a YAML file holding the config; None: the notebook's parameters
+                    names:dict|None=None, # notebook parameter → config key where they differ, e.g. {'data_dir': 'dataset_folder'}
+                    ci_profile:dict|None=None, # under IN_TEST: these notebook parameters replace the defaults (printed)
+                    verbose:bool=True):
+    "The run's `cls` config from a training notebook's parameters (and optional YAML file), one way for every notebook."
+    given = check_parameters(ns)
+    if ci_profile and os.environ.get("IN_TEST"):
+        if verbose: print("IN_TEST is set: running the CI profile", ci_profile)
+        ns.update(ci_profile); given = [*given, *ci_profile]
+    names, keys = names or {}, set(config_keys(cls))
+    key = lambda n: names.get(n, n)
+    if config_path is None:
+        values, source = {key(n): v for n, v in ns.items() if key(n) in keys}, "notebook parameters"
+        if verbose: print(f"config: the notebook's parameters ({cls.__name__})")
+    else:
+        path = project_file(config_path)
+        try: values = yaml.safe_load(path.read_text()) or {}
+        except yaml.YAMLError as e: raise DataError(f"{path}: not valid YAML ({e}); fix the file.") from None
+        if not isinstance(values, dict): raise DataError(f"{path}: expected `key: value` lines, got {type(values).__name__}.")
+        over = {key(n): ns[n] for n in dict.fromkeys(given) if key(n) in keys}
+        if ignored := [n for n in dict.fromkeys(given) if key(n) not in keys and n != "config_path"]:
+            if verbose: print(f"note: {', '.join(ignored)} set, not config keys (used by the notebook itself)")
+        if verbose: print(f"config: {path}" + (f", overridden by {over}" if over else " (no -p overrides)"))
+        values, source = _merge(_nest(values) if any("." in k for k in values) else values, _nest(over)), str(path)
+    return from_dict(cls, _nest(values), source)

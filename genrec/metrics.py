@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['recall_at_k', 'ndcg_at_k', 'TopKAccumulator', 'topk_from_scores', 'drop_seen']
+__all__ = ['recall_at_k', 'ndcg_at_k', 'TopKAccumulator', 'topk_from_scores', 'drop_seen', 'first_unseen']
 
 # %% ../nbs/02_metrics.ipynb #1f5a6fc9
 def _first_hit_rank(topk:torch.Tensor, target:torch.Tensor, pad:int=-1)->torch.Tensor:
@@ -99,3 +99,14 @@ def drop_seen(topk, # (B, K) ranked item ids
         h = h.to(topk.device)
     seen = ((topk[:, :, None] == h[:, None, :]) & (h[:, None, :] != pad)).any(-1)  # (B, K)
     return topk.masked_fill(seen, pad)
+
+# %% ../nbs/02_metrics.ipynb #5ee1a0d5
+def first_unseen(ranked, # (B, K) ranked item ids, K ≥ k (longer lists leave room for the seen ones)
+                 histories, # per row, the item ids the user already has, or a (B, S) tensor padded with -1
+                 k:int, pad:int=-1)->torch.Tensor:
+    "(B, k): each row's first `k` items that are not in its history, in rank order; `pad` where the list runs out."
+    top = drop_seen(ranked, histories, pad)  # (B, K)
+    keep = top != pad
+    order = torch.sort((~keep).to(torch.int8), dim=1, stable=True).indices  # kept items first, rank order kept
+    out = top.gather(1, order)[:, :k]
+    return torch.nn.functional.pad(out, (0, k - out.shape[1]), value=pad) if out.shape[1] < k else out
