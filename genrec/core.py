@@ -328,7 +328,7 @@ def _merge(base:dict, extra:dict)->dict:
 def notebook_config(cls, # the trainer's config dataclass
                     ns:dict, # the notebook's `globals()`: its parameters, papermill's injected cell, IN_TEST
                     config_path:str|Path|None=None, # a YAML file holding the config; None: the notebook's parameters
-                    names:dict|None=None, # notebook parameter → config key where they differ, e.g. {'data_dir': 'dataset_folder'}
+                    names:dict|None=None, # parameter → config key(s) where they differ (a tuple sets several)
                     ci_profile:dict|None=None, # under IN_TEST: these notebook parameters replace the defaults (printed)
                     verbose:bool=True):
     "The run's `cls` config from a training notebook's parameters (and optional YAML file), one way for every notebook."
@@ -337,17 +337,20 @@ def notebook_config(cls, # the trainer's config dataclass
         if verbose: print("IN_TEST is set: running the CI profile", ci_profile)
         ns.update(ci_profile); given = [*given, *ci_profile]
     names, keys = names or {}, set(config_keys(cls))
-    key = lambda n: names.get(n, n)
+    def targets(n)->list:  # the config keys notebook parameter `n` sets
+        t = names.get(n, n)
+        return [k for k in (t if isinstance(t, (tuple, list)) else [t]) if k in keys]
+    pairs = lambda ns_names: {k: ns[n] for n in ns_names for k in targets(n)}
     if config_path is None:
-        values, source = {key(n): v for n, v in ns.items() if key(n) in keys}, "notebook parameters"
+        values, source = pairs(list(ns)), "notebook parameters"
         if verbose: print(f"config: the notebook's parameters ({cls.__name__})")
     else:
         path = project_file(config_path)
         try: values = yaml.safe_load(path.read_text()) or {}
         except yaml.YAMLError as e: raise DataError(f"{path}: not valid YAML ({e}); fix the file.") from None
         if not isinstance(values, dict): raise DataError(f"{path}: expected `key: value` lines, got {type(values).__name__}.")
-        over = {key(n): ns[n] for n in dict.fromkeys(given) if key(n) in keys}
-        if ignored := [n for n in dict.fromkeys(given) if key(n) not in keys and n != "config_path"]:
+        over = pairs(dict.fromkeys(given))
+        if ignored := [n for n in dict.fromkeys(given) if not targets(n) and n != "config_path"]:
             if verbose: print(f"note: {', '.join(ignored)} set, not config keys (used by the notebook itself)")
         if verbose: print(f"config: {path}" + (f", overridden by {over}" if over else " (no -p overrides)"))
         values, source = _merge(_nest(values) if any("." in k for k in values) else values, _nest(over)), str(path)
