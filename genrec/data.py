@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .core import DataError, atomic_write, read_json
+from .core import DataError, atomic_write, pad_sequences, read_json
 from .download import DATASETS, DatasetSpec, locate
 
 
@@ -425,11 +425,7 @@ class SequenceExamples(torch.utils.data.Dataset):
 # %% ../nbs/00_data.ipynb #a0eac40d
 def collate_sequences(batch:list, pad_value:int=-1)->dict:
     "Stack examples: user (B,), history (B, L) left-padded with `pad_value`, mask (B, L), target (B,)."
-    L = max(1, max(len(b["history"]) for b in batch))
-    hist = np.full((len(batch), L), pad_value, dtype=np.int64)
-    for r, b in enumerate(batch):
-        if len(b["history"]): hist[r, L - len(b["history"]):] = b["history"]
-    hist = torch.from_numpy(hist)
+    hist = pad_sequences([b["history"] for b in batch], pad=pad_value)  # (B, L)
     return dict(user=torch.tensor([b["user"] for b in batch]), history=hist, mask=hist != pad_value,
                 target=torch.tensor([b["target"] for b in batch]))
 

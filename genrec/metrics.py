@@ -7,6 +7,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .core import pad_sequences
+
+
 # %% auto #0
 __all__ = ['recall_at_k', 'ndcg_at_k', 'TopKAccumulator', 'topk_from_scores', 'drop_seen', 'first_unseen']
 
@@ -80,8 +83,10 @@ def topk_from_scores(scores:torch.Tensor, # (B, n_items) higher is better
     "(B, k) item ids of the highest scores, excluded items masked to -inf."
     if exclude is not None:
         if not inplace: scores = scores.clone()
-        rows = torch.repeat_interleave(torch.arange(len(exclude)), torch.tensor([len(e) for e in exclude], dtype=torch.long))
-        cols = torch.as_tensor(np.concatenate([np.asarray(e, dtype=np.int64) for e in exclude]) if len(exclude) else np.empty(0, np.int64))
+        counts = torch.tensor([len(e) for e in exclude], dtype=torch.long)
+        rows = torch.repeat_interleave(torch.arange(len(exclude)), counts)
+        flat = [np.asarray(e, dtype=np.int64) for e in exclude]
+        cols = torch.as_tensor(np.concatenate(flat) if flat else np.empty(0, np.int64))
         scores[rows.to(scores.device), cols.to(scores.device)] = float("-inf")
     return scores.topk(min(k, scores.shape[1]), dim=1).indices
 
@@ -92,11 +97,7 @@ def drop_seen(topk, # (B, K) ranked item ids
     "`topk` with every item of the row's history replaced by `pad`; the metrics rank the items that remain."
     topk = torch.as_tensor(np.asarray(topk) if not torch.is_tensor(topk) else topk).long()
     if torch.is_tensor(histories): h = histories.long().to(topk.device)
-    else:
-        S = max([len(x) for x in histories] + [1])
-        h = torch.full((len(histories), S), pad, dtype=torch.long)
-        for i, x in enumerate(histories): h[i, :len(x)] = torch.tensor(np.asarray(x, dtype=np.int64))  # a copy: histories may be read-only views
-        h = h.to(topk.device)
+    else: h = pad_sequences(histories, side="right", pad=pad).to(topk.device)  # (B, S)
     seen = ((topk[:, :, None] == h[:, None, :]) & (h[:, None, :] != pad)).any(-1)  # (B, K)
     return topk.masked_fill(seen, pad)
 

@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .baselines import evaluate_recommender
-from .core import Pretrained, progress_bar, guard_run_dir
+from .core import Pretrained, guard_run_dir, pad_sequences, progress_bar
 from .data import RecDataset
 from .metrics import topk_from_scores
 from .training import EarlyStopping, eval_mode, param_groups, pick_device
@@ -49,11 +49,8 @@ def _pad_right(seqs, # list of 1-d int arrays (item indices)
               max_len:int, # keep at most the last `max_len` items of each
               pad:int=-1)->tuple:
     "`(items (B, L), lengths (B,))`: histories truncated to their last `max_len` items, right-padded with `pad`."
-    seqs = [np.asarray(s, dtype=np.int64)[-max_len:] for s in seqs]
-    lengths = np.array([len(s) for s in seqs], dtype=np.int64)
-    out = np.full((len(seqs), max(1, int(lengths.max(initial=0)))), pad, dtype=np.int64)
-    for i, s in enumerate(seqs): out[i, :len(s)] = s
-    return torch.from_numpy(out), torch.from_numpy(lengths)
+    lengths = torch.tensor([min(len(s), max_len) for s in seqs], dtype=torch.long)
+    return pad_sequences(seqs, max_len, side="right", pad=pad), lengths
 
 # %% ../nbs/07_sasrec.ipynb #7b86f1c9
 class SASRecAttention(nn.Module):
@@ -164,9 +161,7 @@ class SASRec(Pretrained, nn.Module):
                   exclude_seen:bool=False, # never recommend an item of the user's history (masked before top-k)
                  )->torch.Tensor:
         "(B, k) highest-scoring item indices; with `exclude_seen`, none of them from the row's history."
-        scores = self.score(histories)  # (B, n_items)
-        if not exclude_seen: return scores.topk(k, dim=1).indices
-        return topk_from_scores(scores, k, exclude=histories, inplace=True)
+        return topk_from_scores(self.score(histories), k, exclude=histories if exclude_seen else None, inplace=True)
 
 
 # %% ../nbs/07_sasrec.ipynb #d9d4b9b4

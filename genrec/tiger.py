@@ -13,7 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 
-from .core import Pretrained
+from .core import Pretrained, pad_sequences
 from .metrics import first_unseen
 from .sem_id_trie import SemIdTrie, build_sem_id_trie
 from .training import eval_mode
@@ -221,8 +221,12 @@ class Tiger(Pretrained, nn.Module):
 
     def sem_id_trie(self)->SemIdTrie:
         "The prefix table over this model's own ID table (every level `num_item_embeddings` wide), on its device."
-        c = self.config
-        return build_sem_id_trie(self.sem_ids, [c.num_item_embeddings] * c.n_levels).to(self.sem_ids.device)
+        t = getattr(self, "_trie", None)  # built once: `sem_ids` is fixed at construction
+        if t is None:
+            c = self.config
+            t = self._trie = build_sem_id_trie(self.sem_ids, [c.num_item_embeddings] * c.n_levels)
+        if t.device != self.sem_ids.device: t = self._trie = t.to(self.sem_ids.device)
+        return t
 
 # %% ../nbs/05_tiger.ipynb #aa0cb026
 @patch
@@ -443,10 +447,7 @@ def recommend(self:Tiger, users, # (B,) user indices
               extra:int=20, # with `exclude_seen`: items asked for beyond k, before the seen ones are dropped
              )->torch.Tensor:
     "(B, k) item indices per user, best first (-1 where fewer were found): genrec's `recommend` contract."
-    rows = [np.asarray(h, dtype=np.int64)[-self.config.max_seq_len:] for h in histories]
-    hist = torch.full((len(rows), max([len(r) for r in rows] + [1])), -1, dtype=torch.long)  # (B, S) left-padded
-    for i, r in enumerate(rows):
-        if len(r): hist[i, -len(r):] = torch.from_numpy(r)
+    hist = pad_sequences(histories, self.config.max_seq_len)  # (B, S) the newest items, left-padded with -1
     dev = self.sem_ids.device
     n = k + (extra if exclude_seen else 0)
     top = self.generate_items(hist.to(dev), torch.as_tensor(np.asarray(users)).to(dev), n, beam_size, trie).cpu()

@@ -8,9 +8,8 @@ from dataclasses import dataclass, asdict, field, fields
 from pathlib import Path
 from typing import ClassVar
 
-import yaml
 
-from .core import from_dict, config_keys
+from .core import config_keys, from_dict, read_yaml
 from .tiger import TigerConfig
 
 # %% auto #0
@@ -104,10 +103,7 @@ def load_tiger_config(path:str|Path|None=None, # YAML file; None = defaults
     d = {}
     if path is not None:
         path = Path(path)
-        if not path.exists(): raise FileNotFoundError(f"{path}: config file not found.")
-        d = yaml.safe_load(path.read_text()) or {}
-        if not isinstance(d, dict):
-            raise ValueError(f"{path}: expected a mapping of key: value, got {type(d).__name__}.")
+        d = read_yaml(path)
     parts = ([str(path)] if path is not None else []) + ([f"overrides {sorted(overrides)}"] if overrides else [])
     return from_dict(TigerTrainConfig, {**d, **overrides}, " + ".join(parts) or "defaults")
 

@@ -13,7 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 
-from .core import Pretrained
+from .core import Pretrained, pad_sequences
 from .data import RecDataset
 from .metrics import topk_from_scores
 from .training import eval_mode
@@ -163,14 +163,6 @@ class TwoTowerModel(Pretrained, nn.Module):
         "`(user_emb, item_emb)`, each (B, embedding_dim) and L2-normalised."
         return self.get_user_embeddings(user_features), self.get_item_embeddings(item_features, text_features)
 
-# %% ../nbs/06_two_tower.ipynb #5c7a1003
-def _left_pad(rows:list, n:int)->torch.Tensor:
-    "(B, n) LongTensor: the last `n` items of each row, left-padded with -1."
-    out = np.full((len(rows), n), -1, dtype=np.int64)
-    for r, h in enumerate(rows):
-        if n and len(h): h = h[-n:]; out[r, n - len(h):] = h
-    return torch.from_numpy(out)
-
 # %% ../nbs/06_two_tower.ipynb #tt0c0002
 @dataclass
 class TwoTowerConfig:
@@ -243,7 +235,7 @@ class TwoTowerRecommender:
         "(B, n_items) scores (cosine / temperature) of every item for each user; nothing excluded."
         dev = self.model.log_temperature.device
         uf = {"user_id": torch.as_tensor(np.asarray(users), dtype=torch.long, device=dev)}
-        if self.model.history_len: uf["history"] = _left_pad(histories, self.model.history_len).to(dev)
+        if n := self.model.history_len: uf["history"] = pad_sequences(histories, n, width=n).to(dev)  # (B, n)
         with eval_mode(self.model): u = self.model.get_user_embeddings(uf)
         return self.model.compute_similarity(u, self.item_embeddings(), all_pairs=True)
 

@@ -16,7 +16,7 @@ import yaml
 from fastcore.basics import patch
 
 from .baselines import MostPopular, baseline_table, evaluate_recommender
-from .core import DataError, atomic_write, from_dict, guard_run_dir, progress_bar, to_plain
+from .core import DataError, atomic_write, from_dict, guard_run_dir, progress_bar, read_yaml, to_plain
 from .data import RecDataset, SPLIT_POS, load_dataset, read_processed, sample_negatives, save_processed
 from .embeddings import check_embeddings, item_embeddings, save_item_embeddings
 from .training import EarlyStopping, param_groups, pick_device, user_subset
@@ -132,9 +132,7 @@ def load_two_tower_config(config:str|Path|dict|TwoTowerTrainConfig|None=None, # 
     source = "config"
     if isinstance(config, TwoTowerTrainConfig): config = asdict(config)
     elif config is not None and not isinstance(config, dict):
-        path = Path(config)
-        if not path.exists(): raise FileNotFoundError(f"config file {path} not found.")
-        config, source = yaml.safe_load(path.read_text()), str(path)
+        config, source = read_yaml(config), str(config)
     values = _sections(config, source)
     for s, v in _sections(overrides, "overrides").items(): values[s] = {**values.get(s, {}), **v}
     return from_dict(TwoTowerTrainConfig, values, source + (" + overrides" if overrides else ""))
