@@ -39,7 +39,8 @@ def evaluate_recommender(model, # has `recommend(users, histories, k, exclude_se
             topk = torch.as_tensor(model.recommend(u, h, k + (extra if exclude_seen else 0))).cpu()
             if exclude_seen: topk = first_unseen(topk, h, k)
         if exclude_seen and (drop_seen(topk, h) != topk).any():
-            raise ValueError(f"{type(model).__name__}.recommend(exclude_seen=True) returned items of the user's history.")
+            raise ValueError(f"{type(model).__name__}.recommend(exclude_seen=True) returned items of the user's "
+                             "history.")
         acc.update(topk, torch.as_tensor(targets[u]))
     return acc.compute()
 
@@ -88,7 +89,7 @@ def baseline_table(ds:RecDataset, split:str="test", ks=(5, 10, 20),
                    exclude_seen:bool=False, # leave the user's own history items out of the lists
                   )->pd.DataFrame:
     "Recall@k / NDCG@k of most-popular and last-item transitions on `split`."
-    rows = {"most-popular": evaluate_recommender(MostPopular(ds), ds, split, ks, exclude_seen=exclude_seen),
-            "transition": evaluate_recommender(Transition(ds, max(max(ks), 50) + 20), ds, split, ks, exclude_seen=exclude_seen)}
+    floors = {"most-popular": MostPopular(ds), "transition": Transition(ds, max(max(ks), 50) + 20)}
+    rows = {name: evaluate_recommender(m, ds, split, ks, exclude_seen=exclude_seen) for name, m in floors.items()}
     cols = [f"{m}@{k}" for k in ks for m in ("recall", "ndcg")]
     return pd.DataFrame(rows).T[cols]
