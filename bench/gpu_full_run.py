@@ -39,7 +39,7 @@ METRIC_COLS = [f"{m}@{k}" for k in (5, 10, 20) for m in ("recall", "ndcg")]
 # Sizes of the two modes; any flag given on the command line wins over its profile value.
 PROFILES = {
     "full": dict(
-        rqvae_epochs=50,  # the RQ-VAE default
+        rqvae_epochs=100,  # the RQ-VAE default upper bound (the health rule stops it sooner)
         tiger_dims=dict(embedding_dim=128, attn_dim=384, num_heads=6, n_layers=4, mlp_dim=1024),  # paper size
         tiger_batch_size=2048, tiger_lr=2e-3, tiger_minutes=5.0, tiger_examples=7e6, tiger_calibrate_steps=60,
         calibrate_warmup_steps=5, tiger_validations=12, tiger_variants="eager,fused,compile,cudagraphs",
@@ -84,7 +84,7 @@ def parse_args(argv=None)->SimpleNamespace:
     p.add_argument("--no_tf32", action="store_true", help="exact float32 matmuls on the GPU (default: TF32 on)")
     p.add_argument("--progress", action="store_true", help="show the library's tqdm bars")
     g = p.add_argument_group("tokenizer")
-    g.add_argument("--rqvae_epochs", type=int, default=None, help="RQ-VAE epochs (full 50, smoke 5)")
+    g.add_argument("--rqvae_epochs", type=int, default=None, help="most RQ-VAE epochs (full 100, smoke 5)")
     g = p.add_argument_group("TIGER")
     g.add_argument("--tiger_encoder", default="block_causal", choices=["block_causal", "bidirectional"])
     g.add_argument("--tiger_item_ids", action=argparse.BooleanOptionalAction, default=False,
@@ -233,8 +233,9 @@ def step_tokenizer(b:Bench, rec:dict):
     sync(b.device)
     bars = {k: dict(value=v, threshold=t, passed=bool(ok)) for k, (v, t, ok) in health_bars(health).items()}
     table = health_table(health).reset_index()
-    rec.update(config=asdict(tok.config), epochs=c.rqvae_epochs, train_s=health["wall_s"],
-               items_per_s=ds.n_items * c.rqvae_epochs / health["wall_s"], health=health,
+    rec.update(config=asdict(tok.config), epochs=health["trained_epochs"], kept_epoch=health["selected_epoch"],
+               train_s=health["wall_s"], items_per_s=ds.n_items * health["trained_epochs"] / health["wall_s"],
+               health=health,
                health_table=table.to_dict("records"), bars=bars,
                all_bars_passed=all(x["passed"] for x in bars.values()),
                summary=health_summary(health), history=hist)
@@ -599,7 +600,7 @@ def main(argv=None):
 
     from genrec.data import load_dataset
     from genrec.download import locate
-    from genrec.tiger_trainer import PAPER_TIGER_BEAUTY
+    from genrec.tiger_trainer import PAPER_TIGER
     try:
         try: folder = locate("beauty", c.data_dir, download_missing=False)  # an explicit folder is used or fails,
         except FileNotFoundError: folder = locate("beauty", None, download_missing=False)  # so fall back here: env, cache
@@ -616,7 +617,7 @@ def main(argv=None):
     if c.decode_users is not None and c.decode_users < ds.n_users:
         subset = np.sort(np.random.default_rng(c.seed + 1).choice(ds.n_users, c.decode_users, replace=False))
     bench.ctx.update(ds=ds, data_folder=folder, eval_user_subset=subset)
-    bench.results.update(data_folder=str(folder), dataset=repr(ds), paper_test=PAPER_TIGER_BEAUTY)
+    bench.results.update(data_folder=str(folder), dataset=repr(ds), paper_test=PAPER_TIGER["beauty"])
     bench.log(f"{ds} from {folder}")
 
     est = c.est_s

@@ -206,14 +206,15 @@ def last_level_dists(self:RqVae, emb, # (n_items, input_dim) array or tensor
 # %% ../nbs/04_rqvae.ipynb #10dae18d
 def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index i
                 config:RqVaeConfig|None=None, # model config; input_dim is filled from the embeddings
-                epochs:int=50, # passes over all items
+                epochs:int=100, # most passes over all items (with `patience` the health rule usually stops sooner)
                 batch_size:int=1024, # items per step
                 lr:float=1e-3, # learning rate
                 optimizer:str="adamw", # 'adamw' or 'adagrad' (the paper's)
                 weight_decay:float=0.0, # AdamW weight decay
                 seed:int=42, # seeds init, shuffling and k-means
                 out_dir:str|Path|None=None, # write the model folder rqvae/, semantic_ids.{npy,parquet}, history.json
-                eval_every:int|None=None, # epochs between health evaluations (default: ~10 per run)
+                eval_every:int|None=None, # epochs between health evaluations (default: 5, or ~10 per run if shorter)
+                patience:int|None=3, # 'healthy': stop after this many evaluations without fewer collisions; None: never
                 device:str|None=None, # 'cpu', 'cuda', ... (default: cuda if available)
                 progress:bool=True, # show a tqdm bar
                 select:str="healthy", # which evaluated epoch to keep: 'healthy' (see below) or 'last'
@@ -225,16 +226,17 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
     if optimizer not in ("adamw", "adagrad"):
         raise ValueError(f"optimizer must be 'adamw' or 'adagrad', got {optimizer!r}.")
     if select not in ("healthy", "last"): raise ValueError(f"select must be 'healthy' or 'last', got {select!r}.")
+    if patience is not None and patience < 1: raise ValueError(f"patience must be >= 1 or None, got {patience}.")
     dev = pick_device(device)
     torch.manual_seed(seed)  # model init and dead-code restarts; k-means and shuffling have their own generators
     model = RqVae(config).to(dev).train()
     opt = (torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay) if optimizer == "adamw"
            else torch.optim.Adagrad(model.parameters(), lr=lr))
     g = torch.Generator().manual_seed(seed)
-    eval_every = eval_every or max(1, epochs // 10)
+    eval_every = eval_every or max(1, min(5, epochs // 10))
     hist = {k: [] for k in ("loss", "recon_loss", "codebook_loss", "commit_loss", "restarts",
                             "eval_epoch", "level1_used", "collision_rate", "max_collision_group", "recon_error")}
-    xd, codes, kept = x.to(dev), None, None  # kept: (score, epoch, weights, codes) of the epoch `select` prefers
+    xd, codes, kept, waited = x.to(dev), None, None, 0  # kept: (score, epoch, weights, codes) of the best epoch
     bar = progress_bar(range(epochs), desc="rqvae", disable=not progress)
     for ep in bar:
         perm = torch.randperm(len(x), generator=g).to(dev)
@@ -254,17 +256,21 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
             hist["collision_rate"].append(h["collision_rate"])
             hist["max_collision_group"].append(h["max_collision_group"])
             hist["recon_error"].append(model.reconstruction_error(x))
-            ok = all(passed for k, (_, _, passed) in health_bars(h).items() if k != "100% unique IDs")
-            score = (ok, ep + 1 if ok else -h["collision_rate"])  # healthy: the latest; else the fewest collisions
+            bars = health_bars(h)  # usage and largest group must pass; among those epochs, the fewest collisions
+            ok = bars["level-1 usage >= 200/256"][2] and bars["largest group <= 20"][2]
+            score = (ok, -h["collision_rate"], ep + 1)  # ties: the later epoch (lower reconstruction error)
             if select == "healthy" and (kept is None or score > kept[0]):
-                kept = (score, ep + 1, {k: v.detach().clone() for k, v in model.state_dict().items()}, codes)
+                kept, waited = (score, ep + 1, {k: v.detach().clone() for k, v in model.state_dict().items()}, codes), 0
+            elif select == "healthy": waited += 1
             bar.set_postfix(loss=f"{hist['loss'][-1]:.4f}", used1=h["codes_used"][0],
-                            coll=f"{h['collision_rate']:.3f}")
+                            coll=f"{h['collision_rate']:.3f}", **({"kept": kept[1]} if kept else {}))
+            if patience is not None and kept is not None and kept[0][0] and waited >= patience: break
 
-    hist["selected_epoch"] = epochs
-    if kept is not None and kept[1] != epochs:  # an earlier epoch was healthier: go back to it
+    bar.close()
+    hist["trained_epochs"] = hist["selected_epoch"] = len(hist["loss"])
+    if kept is not None and kept[1] != len(hist["loss"]):  # an earlier epoch was healthier: go back to it
         model.load_state_dict(kept[2]); codes, hist["selected_epoch"] = kept[3], kept[1]
-    model.eval()  # the last epoch is always evaluated, so `codes` are the kept epoch's (None only when epochs=0)
+    model.eval()  # the last epoch trained is always evaluated, so `codes` are the kept epoch's (None when epochs=0)
     codes = model.get_semantic_ids(x) if codes is None else codes
     model.semantic_ids = add_uniqueness_level(split_collisions(codes, model.last_level_dists(x), config.codebook_size))
     if out_dir is not None:
@@ -280,7 +286,10 @@ class TokenizerTrainConfig:
     "One tokenizer run: the kind, the model and the training keys (what `train_tokenizer` reads)."
     kind: str = "rqvae"  # 'rqvae' (train the autoencoder) or 'rqkmeans' (residual k-means, no training loop)
     model: RqVaeConfig = field(default_factory=RqVaeConfig)  # levels, codebook size (both kinds), RQ-VAE architecture
-    epochs: int = 50  # RQ-VAE epochs
+    epochs: int = 100  # most RQ-VAE epochs (the health rule stops sooner: `patience`)
+    eval_every: int = 5  # RQ-VAE epochs between health evaluations
+    patience: int|None = 3  # stop after this many evaluations without fewer collisions; None: train every epoch
+    select: str = "healthy"  # the epoch kept: 'healthy' (fewest collisions among healthy epochs) or 'last'
     batch_size: int = 1024  # RQ-VAE items per step
     lr: float = 1e-3  # RQ-VAE learning rate
     optimizer: str = "adamw"  # RQ-VAE optimiser: 'adamw' or 'adagrad' (the paper's; wants a larger lr, e.g. 0.1)
@@ -316,7 +325,8 @@ def train_tokenizer(embeddings, # (n_items, dim) item embeddings; row i = item i
     if kind == "rqvae":
         tok, hist = train_rqvae(x, config, epochs=run.epochs, batch_size=run.batch_size, lr=run.lr,
                                 optimizer=run.optimizer, seed=run.seed, out_dir=out_dir, device=run.device,
-                                progress=progress)
+                                progress=progress, eval_every=run.eval_every, patience=run.patience,
+                                select=run.select)
     else:
         tok = RqKMeans(config.n_levels, config.codebook_size, run.kmeans_iters, run.seed, config.normalize_input).fit(x)
         hist = {}
@@ -326,7 +336,7 @@ def train_tokenizer(embeddings, # (n_items, dim) item embeddings; row i = item i
     else: recon = tok.reconstruction_error(x)
     h = tokenizer_health(tok.semantic_ids, config.codebook_size, n_levels=config.n_levels, recon_error=recon)
     h.update(kind=kind, wall_s=wall)
-    if "selected_epoch" in hist: h["selected_epoch"] = hist["selected_epoch"]
+    if "selected_epoch" in hist: h.update(selected_epoch=hist["selected_epoch"], trained_epochs=hist["trained_epochs"])
     if out_dir is not None:
         out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
         if kind == "rqkmeans":

@@ -59,7 +59,9 @@ class TigerTrainConfig:
     tokenizer:str="rqvae" # when no pretrained_rqvae_path: 'rqvae' (train one) or 'rqkmeans' (residual k-means, fast)
     compile:str="no" # torch.compile the model: 'no', 'default', 'reduce-overhead' (CUDA graphs) or 'max-autotune'
     fused_adamw:bool=False # AdamW's fused kernel (one kernel for all parameters) instead of the foreach one
-    rqvae_epochs:int=50 # RQ-VAE epochs for tokenizer='rqvae' (50: the RQ-VAE default, meets the health bars on Beauty)
+    rqvae_epochs:int=100 # most RQ-VAE epochs for tokenizer='rqvae' (the health rule stops sooner: rqvae_patience)
+    rqvae_patience:int|None=3 # RQ-VAE: stop after this many health evaluations (5 epochs apart) without fewer
+                              # collisions and keep the fewest-collision epoch; None: train rqvae_epochs, keep the last
 
     def __post_init__(self):
         if self.mixed_precision_type not in ("no", "fp16", "bf16", "auto"):
@@ -79,6 +81,9 @@ class TigerTrainConfig:
             raise ValueError(f"compile must be one of {COMPILE_MODES}, got {self.compile!r}.")
         for k in ("eval_every", "save_every", "warmup_steps", "max_grad_norm", "weight_decay", "rqvae_epochs"):
             if getattr(self, k) < 0: raise ValueError(f"{k} must be ≥ 0, got {getattr(self, k)}.")
+        if self.rqvae_patience is not None and self.rqvae_patience < 1:
+            raise ValueError(f"rqvae_patience must be ≥ 1 or None (train all rqvae_epochs), got "
+                             f"{self.rqvae_patience}.")
         for k in ("eval_users", "max_train_users", "final_eval_users"):
             if getattr(self, k) is not None and getattr(self, k) < 1:
                 raise ValueError(f"{k} must be ≥ 1 or None (all users), got {getattr(self, k)}.")
@@ -111,7 +116,8 @@ def load_tiger_config(path:str|Path|None=None, # YAML file; None = defaults
 # how the run is watched, stored, or run fast
 RESUME_FREE = ("dataset_folder", "save_dir_root", "wandb_logging", "wandb_project", "wandb_log_interval",
                "tensorboard_logging", "eval_batch_size", "final_eval_users", "keep_checkpoints",
-               "pretrained_rqvae_path", "tokenizer", "rqvae_epochs", "compile", "fused_adamw")
+               "pretrained_rqvae_path", "tokenizer", "rqvae_epochs", "rqvae_patience",
+               "compile", "fused_adamw")
 RESUME_FIXED = ("dataset", "batch_size", "gradient_accumulate_every", "seed", "max_train_users", "subsample",
                 "augmentation", "bucket_by_length", *config_keys(TigerConfig))  # what each step computes
 

@@ -22,7 +22,7 @@ from .tiger_batches import example_tensors, take_batch, training_segments, epoch
 from .tiger_eval import evaluate_tiger, score_topk, tiger_topk
 
 # %% auto #0
-__all__ = ['PAPER_TIGER_BEAUTY', 'inverse_sqrt_schedule', 'lr_multiplier', 'save_training_checkpoint', 'load_training_state',
+__all__ = ['PAPER_TIGER', 'inverse_sqrt_schedule', 'lr_multiplier', 'save_training_checkpoint', 'load_training_state',
            'latest_checkpoint', 'select_users', 'native_bf16', 'resolve_precision', 'make_accelerator', 'TigerRun',
            'train_tiger', 'item_semantic_ids', 'run_tiger', 'main']
 
@@ -328,13 +328,16 @@ def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset,
     elif reuse and (tok_dir/"semantic_ids.npy").exists():
         ids, src = load_semantic_ids(tok_dir/"semantic_ids"), f"ID table {tok_dir/'semantic_ids.npy'} (this run)"
     else:  # writes the model folder, semantic_ids.{npy,parquet} and health.json to tok_dir
-        tok, _, _ = train_tokenizer(item_embeddings(ds), cfg.tokenizer,
-                                    RqVaeConfig(n_levels=mc.sem_id_dim, codebook_size=mc.num_item_embeddings),
-                                    epochs=cfg.rqvae_epochs, seed=cfg.seed, out_dir=tok_dir, progress=progress,
-                                    overwrite=True)  # run_tiger guards the run folder
+        fixed = cfg.rqvae_patience is None  # a fixed epoch count, the last kept; else the health rule
+        tok, hist, _ = train_tokenizer(item_embeddings(ds), cfg.tokenizer,
+                                       RqVaeConfig(n_levels=mc.sem_id_dim, codebook_size=mc.num_item_embeddings),
+                                       epochs=cfg.rqvae_epochs, patience=cfg.rqvae_patience,
+                                       select="last" if fixed else "healthy", seed=cfg.seed, out_dir=tok_dir,
+                                       progress=progress, overwrite=True)  # run_tiger guards the run folder
         ids = tok.semantic_ids
         src = ("residual k-means trained in this run" if cfg.tokenizer == "rqkmeans" else
-               f"RQ-VAE trained in this run ({cfg.rqvae_epochs} epochs)")
+               f"RQ-VAE trained in this run (epoch {hist['selected_epoch']} of {hist['trained_epochs']} kept, "
+               f"{'fixed count' if fixed else 'fewest collisions'})")
     ids = np.asarray(ids, dtype=np.int64)
     if ids.shape != (ds.n_items, mc.n_levels):
         raise ValueError(f"{src}: ID table has shape {ids.shape}; expected (n_items={ds.n_items}, "
@@ -346,7 +349,10 @@ def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset,
     return ids, src
 
 # %% ../nbs/08_tiger_trainer.ipynb #bd352c16
-PAPER_TIGER_BEAUTY = {"recall@5": 0.0454, "ndcg@5": 0.0321, "recall@10": 0.0648, "ndcg@10": 0.0384}
+# the paper's test numbers (Rajput et al. 2023, Table 2), printed beside a run on the same dataset
+PAPER_TIGER = {"beauty": {"recall@5": 0.0454, "ndcg@5": 0.0321, "recall@10": 0.0648, "ndcg@10": 0.0384},
+               "sports": {"recall@5": 0.0264, "ndcg@5": 0.0181, "recall@10": 0.0400, "ndcg@10": 0.0225},
+               "toys": {"recall@5": 0.0521, "ndcg@5": 0.0371, "recall@10": 0.0712, "ndcg@10": 0.0432}}
 
 def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step checkpoint folder or 'latest'
               stop_after_steps:int|None=None, # stop early (after a checkpoint), e.g. to fit a time limit
@@ -404,7 +410,7 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
                eval_users=ds.n_users if users is None else len(users), valid=metrics["valid"], test=metrics["test"],
                valid_exclude_seen=metrics["valid_exclude_seen"], test_exclude_seen=metrics["test_exclude_seen"],
                valid_decode_s=metrics["valid_decode_s"], test_decode_s=metrics["test_decode_s"],
-               baselines=base, paper_test=PAPER_TIGER_BEAUTY if cfg.dataset == "beauty" else None)
+               baselines=base, paper_test=PAPER_TIGER.get(cfg.dataset))
     res = to_plain(res)
     if main: write_results(res)
     return res
