@@ -4,6 +4,7 @@
     python bench/bench_rqvae.py --threads 1 --kinds rqkmeans     # only RQ-KMeans
     python bench/bench_rqvae.py --threads 1 --seeds 42,0,1       # several seeds
     python bench/bench_rqvae.py --threads 1 --kinds rqvae --epochs 50 --patience none   # a fixed count, last kept
+    python bench/bench_rqvae.py --threads 1 --kinds rqvae --features text+cooc          # + co-occurrence vectors
 
 "epochs" is the epoch kept / the epochs trained: by default the RQ-VAE stops by tokenizer health (the fewest colliding
 items, `patience` checks 5 epochs apart) with `--epochs` an upper bound.
@@ -21,6 +22,9 @@ def main():
     ap.add_argument("--epochs", type=int, default=None, help="most RQ-VAE epochs (default: the library default)")
     ap.add_argument("--patience", default=None, help="RQ-VAE health patience (default: the library's); 'none': train "
                     "every epoch and keep the last")
+    ap.add_argument("--select", default=None, help="RQ-VAE epoch kept: healthy, recon or last (default: the library's)")
+    ap.add_argument("--features", default="text", help="what the tokenizer reads: text or text+cooc "
+                    "(genrec.item_features.tokenizer_features)")
     ap.add_argument("--seeds", default=None, help="comma-separated seeds (default: --seed)")
     ap.add_argument("--out_dir", default=None, help="write each tokenizer's checkpoint + ID table under here")
     add_runtime_args(ap)
@@ -29,13 +33,14 @@ def main():
     if a.threads: os.environ.setdefault("OMP_NUM_THREADS", str(a.threads))
     dev, _, label = runtime(a)
     from genrec.data import load_dataset
-    from genrec.embeddings import item_embeddings
+    from genrec.item_features import tokenizer_features
     from genrec.rqvae import RqVaeConfig, TokenizerTrainConfig, train_tokenizer
     epochs = a.epochs or TokenizerTrainConfig().epochs
     fixed = a.patience is not None and a.patience.lower() == "none"
     stop = (dict(patience=None, select="last") if fixed else
             dict(patience=int(a.patience)) if a.patience is not None else {})
-    ds = load_dataset(a.dataset); emb = item_embeddings(ds)
+    if a.select is not None: stop["select"] = a.select
+    ds = load_dataset(a.dataset); emb = tokenizer_features(ds, a.features)
     rows = []
     for kind in a.kinds.split(","):
         for seed in map(int, (a.seeds or str(a.seed)).split(",")):
@@ -46,7 +51,7 @@ def main():
             ep = f"{h['selected_epoch']} / {h['trained_epochs']}" if kind == "rqvae" else "-"
             rows.append((kind, ep, seed, h))
             print(f"done {kind} seed {seed}: {h['wall_s']:.1f}s", flush=True)
-    print(f"\n{a.dataset}: {ds.n_items:,} items, emb {emb.shape}, {label}, "
+    print(f"\n{a.dataset}: {ds.n_items:,} items, {a.features} features {emb.shape}, {label}, "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} cpus\n")
     print("| tokenizer | epochs (kept / trained) | seed | wall s | L1 used | L2 used | L3 used | L1 perplexity "
           "| % items colliding "

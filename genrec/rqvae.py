@@ -22,8 +22,8 @@ from .semantic_ids import load_semantic_ids  # noqa: F401 -- re-exported: caller
 from .training import eval_mode, pick_device
 
 # %% auto #0
-__all__ = ['TOKENIZER_KINDS', 'RqVaeConfig', 'ResidualQuantizer', 'RqVae', 'train_rqvae', 'TokenizerTrainConfig',
-           'train_tokenizer', 'load_tokenizer']
+__all__ = ['SELECT_RULES', 'RECON_BARS', 'TOKENIZER_KINDS', 'RqVaeConfig', 'ResidualQuantizer', 'RqVae', 'train_rqvae',
+           'TokenizerTrainConfig', 'train_tokenizer', 'load_tokenizer']
 
 # %% ../nbs/04_rqvae.ipynb #7306fc1f
 @dataclass
@@ -204,6 +204,9 @@ def last_level_dists(self:RqVae, emb, # (n_items, input_dim) array or tensor
     return torch.cat(out)
 
 # %% ../nbs/04_rqvae.ipynb #10dae18d
+SELECT_RULES = ("healthy", "recon", "last")  # which evaluated epoch `train_rqvae` keeps
+RECON_BARS = ("level-1 usage >= 200/256", "<= 5% of items collide", "largest group <= 20")  # what 'recon' requires
+
 def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index i
                 config:RqVaeConfig|None=None, # model config; input_dim is filled from the embeddings
                 epochs:int=100, # most passes over all items (with `patience` the health rule usually stops sooner)
@@ -217,7 +220,7 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
                 patience:int|None=3, # 'healthy': stop after this many evaluations without fewer collisions; None: never
                 device:str|None=None, # 'cpu', 'cuda', ... (default: cuda if available)
                 progress:bool=True, # show a tqdm bar
-                select:str="healthy", # which evaluated epoch to keep: 'healthy' (see below) or 'last'
+                select:str="healthy", # which evaluated epoch to keep: 'healthy', 'recon' (see below) or 'last'
                )->tuple[RqVae, dict]:
     "Train an RQ-VAE tokenizer on item embeddings; returns (model, history)."
     config = config or RqVaeConfig()
@@ -225,7 +228,7 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
     if config.input_dim is None: config = replace(config, input_dim=x.shape[1])
     if optimizer not in ("adamw", "adagrad"):
         raise ValueError(f"optimizer must be 'adamw' or 'adagrad', got {optimizer!r}.")
-    if select not in ("healthy", "last"): raise ValueError(f"select must be 'healthy' or 'last', got {select!r}.")
+    if select not in SELECT_RULES: raise ValueError(f"select must be one of {SELECT_RULES}, got {select!r}.")
     if patience is not None and patience < 1: raise ValueError(f"patience must be >= 1 or None, got {patience}.")
     dev = pick_device(device)
     torch.manual_seed(seed)  # model init and dead-code restarts; k-means and shuffling have their own generators
@@ -256,12 +259,16 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
             hist["collision_rate"].append(h["collision_rate"])
             hist["max_collision_group"].append(h["max_collision_group"])
             hist["recon_error"].append(model.reconstruction_error(x))
-            bars = health_bars(h)  # usage and largest group must pass; among those epochs, the fewest collisions
-            ok = bars["level-1 usage >= 200/256"][2] and bars["largest group <= 20"][2]
-            score = (ok, -h["collision_rate"], ep + 1)  # ties: the later epoch (lower reconstruction error)
-            if select == "healthy" and (kept is None or score > kept[0]):
+            bars = health_bars(h)
+            if select == "healthy":  # usage and largest group must pass; among those epochs, the fewest collisions
+                ok = bars["level-1 usage >= 200/256"][2] and bars["largest group <= 20"][2]
+                score = (ok, -h["collision_rate"], ep + 1)  # ties: the later epoch (lower reconstruction error)
+            else:  # 'recon': usage, collisions, largest group must pass; of those the latest (lowest recon error)
+                ok = all(bars[b][2] for b in RECON_BARS)
+                score = (ok, ok * (ep + 1), -h["collision_rate"])  # none passes: the fewest collisions
+            if select != "last" and (kept is None or score > kept[0]):
                 kept, waited = (score, ep + 1, {k: v.detach().clone() for k, v in model.state_dict().items()}, codes), 0
-            elif select == "healthy": waited += 1
+            elif select != "last": waited += 1
             bar.set_postfix(loss=f"{hist['loss'][-1]:.4f}", used1=h["codes_used"][0],
                             coll=f"{h['collision_rate']:.3f}", **({"kept": kept[1]} if kept else {}))
             if patience is not None and kept is not None and kept[0][0] and waited >= patience: break
@@ -289,7 +296,8 @@ class TokenizerTrainConfig:
     epochs: int = 100  # most RQ-VAE epochs (the health rule stops sooner: `patience`)
     eval_every: int = 5  # RQ-VAE epochs between health evaluations
     patience: int|None = 3  # stop after this many evaluations without fewer collisions; None: train every epoch
-    select: str = "healthy"  # the epoch kept: 'healthy' (fewest collisions among healthy epochs) or 'last'
+    select: str = "healthy"  # the epoch kept: 'healthy' (fewest collisions among healthy epochs), 'recon' (the
+                             # latest epoch passing the bars: lowest reconstruction error) or 'last'
     batch_size: int = 1024  # RQ-VAE items per step
     lr: float = 1e-3  # RQ-VAE learning rate
     optimizer: str = "adamw"  # RQ-VAE optimiser: 'adamw' or 'adagrad' (the paper's; wants a larger lr, e.g. 0.1)

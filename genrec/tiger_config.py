@@ -10,6 +10,8 @@ from typing import ClassVar
 
 
 from .core import config_keys, from_dict, read_yaml
+from .item_features import ITEM_FEATURES
+from .rqvae import SELECT_RULES
 from .tiger import TigerConfig
 
 # %% auto #0
@@ -42,7 +44,8 @@ class TigerTrainConfig:
     warmup_steps:int=1000 # linear warm-up, then the schedule
     lr_schedule:str="inverse_sqrt" # after warm-up: 'inverse_sqrt' (lr·sqrt(warmup/step)), 'constant' or 'cosine'
                                    # (to 10%, then flat)
-    decay_epochs:float|None=None # epochs over which 'cosine' decays (None = epochs); lets `epochs` be an upper bound
+    decay_epochs:float|str|None=None # epochs over which 'cosine' decays (None = epochs; 'time_limit': it ends at
+                                     # the run's time limit, at the pace of its first validation); `epochs` is a bound
     bucket_by_length:bool=True # batches of windows with the same history length (far less padding); False = random
     patience:int=0 # stop after this many validations without a better Recall@10 (0 = run all epochs)
     max_grad_norm:float=1.0 # gradient clipping (0 = off)
@@ -57,20 +60,29 @@ class TigerTrainConfig:
     seed:int=42
     tensorboard_logging:bool=False # log to tensorboard under <save_dir_root>/logs
     tokenizer:str="rqvae" # when no pretrained_rqvae_path: 'rqvae' (train one) or 'rqkmeans' (residual k-means, fast)
+    item_features:str="text" # what the tokenizer reads: 'text' (the paper) or 'text+cooc' (+ a co-occurrence vector
+                             # from the training sequences; `genrec.item_features`)
     compile:str="no" # torch.compile the model: 'no', 'default', 'reduce-overhead' (CUDA graphs) or 'max-autotune'
     fused_adamw:bool=False # AdamW's fused kernel (one kernel for all parameters) instead of the foreach one
-    rqvae_epochs:int=100 # most RQ-VAE epochs for tokenizer='rqvae' (the health rule stops sooner: rqvae_patience)
-    rqvae_patience:int|None=3 # RQ-VAE: stop after this many health evaluations (5 epochs apart) without fewer
-                              # collisions and keep the fewest-collision epoch; None: train rqvae_epochs, keep the last
+    rqvae_epochs:int=50 # most RQ-VAE epochs for tokenizer='rqvae'
+    rqvae_select:str="recon" # the RQ-VAE epoch kept (`train_rqvae`'s select): 'recon' (the latest that passes the
+                             # health bars: lowest reconstruction error), 'healthy' (fewest collisions) or 'last'
+    rqvae_patience:int|None=3 # RQ-VAE: stop after this many health evaluations (5 epochs apart) without a better
+                              # epoch by rqvae_select; None: train all rqvae_epochs
 
     def __post_init__(self):
         if self.mixed_precision_type not in ("no", "fp16", "bf16", "auto"):
             raise ValueError(f"mixed_precision_type must be 'no', 'fp16', 'bf16' or 'auto', got "
                              f"{self.mixed_precision_type!r}.")
-        if self.decay_epochs is not None and self.decay_epochs <= 0:
-            raise ValueError(f"decay_epochs must be > 0 or None, got {self.decay_epochs}.")
+        if isinstance(self.decay_epochs, str) and self.decay_epochs != "time_limit":
+            raise ValueError(f"decay_epochs must be a number of epochs, 'time_limit' or None, got "
+                             f"{self.decay_epochs!r}.")
+        if isinstance(self.decay_epochs, (int, float)) and self.decay_epochs <= 0:
+            raise ValueError(f"decay_epochs must be > 0, 'time_limit' or None, got {self.decay_epochs}.")
         if self.tokenizer not in ("rqvae", "rqkmeans"):
             raise ValueError(f"tokenizer must be 'rqvae' or 'rqkmeans', got {self.tokenizer!r}.")
+        if self.item_features not in ITEM_FEATURES:
+            raise ValueError(f"item_features must be one of {ITEM_FEATURES}, got {self.item_features!r}.")
         for k in ("epochs", "batch_size", "gradient_accumulate_every", "beam_size", "eval_batch_size",
                   "keep_checkpoints", "wandb_log_interval"):
             if getattr(self, k) < 1: raise ValueError(f"{k} must be ≥ 1, got {getattr(self, k)}.")
@@ -81,6 +93,8 @@ class TigerTrainConfig:
             raise ValueError(f"compile must be one of {COMPILE_MODES}, got {self.compile!r}.")
         for k in ("eval_every", "save_every", "warmup_steps", "max_grad_norm", "weight_decay", "rqvae_epochs"):
             if getattr(self, k) < 0: raise ValueError(f"{k} must be ≥ 0, got {getattr(self, k)}.")
+        if self.rqvae_select not in SELECT_RULES:
+            raise ValueError(f"rqvae_select must be one of {SELECT_RULES}, got {self.rqvae_select!r}.")
         if self.rqvae_patience is not None and self.rqvae_patience < 1:
             raise ValueError(f"rqvae_patience must be ≥ 1 or None (train all rqvae_epochs), got "
                              f"{self.rqvae_patience}.")
@@ -116,7 +130,7 @@ def load_tiger_config(path:str|Path|None=None, # YAML file; None = defaults
 # how the run is watched, stored, or run fast
 RESUME_FREE = ("dataset_folder", "save_dir_root", "wandb_logging", "wandb_project", "wandb_log_interval",
                "tensorboard_logging", "eval_batch_size", "final_eval_users", "keep_checkpoints",
-               "pretrained_rqvae_path", "tokenizer", "rqvae_epochs", "rqvae_patience",
+               "pretrained_rqvae_path", "tokenizer", "item_features", "rqvae_epochs", "rqvae_select", "rqvae_patience",
                "compile", "fused_adamw")
 RESUME_FIXED = ("dataset", "batch_size", "gradient_accumulate_every", "seed", "max_train_users", "subsample",
                 "augmentation", "bucket_by_length", *config_keys(TigerConfig))  # what each step computes

@@ -22,9 +22,9 @@ from .tiger_batches import example_tensors, take_batch, training_segments, epoch
 from .tiger_eval import evaluate_tiger, score_topk, tiger_topk
 
 # %% auto #0
-__all__ = ['PAPER_TIGER', 'inverse_sqrt_schedule', 'lr_multiplier', 'save_training_checkpoint', 'load_training_state',
-           'latest_checkpoint', 'select_users', 'native_bf16', 'resolve_precision', 'make_accelerator', 'TigerRun',
-           'train_tiger', 'item_semantic_ids', 'run_tiger', 'main']
+__all__ = ['PAPER_TIGER', 'inverse_sqrt_schedule', 'lr_multiplier', 'time_fitted_steps', 'needs_time_limit',
+           'save_training_checkpoint', 'load_training_state', 'latest_checkpoint', 'select_users', 'native_bf16',
+           'resolve_precision', 'make_accelerator', 'TigerRun', 'train_tiger', 'item_semantic_ids', 'run_tiger', 'main']
 
 # %% ../nbs/08_tiger_trainer.ipynb #75e8214b
 def inverse_sqrt_schedule(warmup_steps:int)->callable:
@@ -42,6 +42,24 @@ def lr_multiplier(schedule:str, warmup_steps:int, total_steps:int)->callable:
         frac = min(1.0, (step + 1 - w) / max(1, T - w))
         return 0.1 + 0.45 * (1 + math.cos(math.pi * frac))
     return f
+
+def time_fitted_steps(step:int, # optimiser steps done
+                      seconds_per_step:float, # wall seconds per step so far (validations and checkpoints included)
+                      seconds_left:float, # until the time limit
+                      max_steps:int, # the schedule's upper bound (`epochs`)
+                      margin:float=0.98, # plan to end this fraction of the time left from now (pace varies a little)
+                     )->int:
+    "The step at which the time limit falls at the pace so far: where a cosine fitted to the time limit ends."
+    return int(min(max_steps, max(step + 1, step + margin * seconds_left / max(seconds_per_step, 1e-9))))
+
+def needs_time_limit(cfg:TigerTrainConfig, stop_after_minutes:float|None)->bool:
+    "Whether `cfg` fits its decay to the time limit (decay_epochs='time_limit'); an error if the run has no limit."
+    if cfg.decay_epochs != "time_limit": return False
+    if stop_after_minutes is None:
+        raise ValueError("decay_epochs='time_limit' ends the learning-rate decay at the run's time limit, but this run "
+                         "has none: give one (CLI --stop_after_minutes, papermill -p stop_after_minutes), or set "
+                         "decay_epochs to a number of epochs (None: all of `epochs`).")
+    return True
 
 # %% ../nbs/08_tiger_trainer.ipynb #f38a2397
 def save_training_checkpoint(folder:str|Path, model:Tiger, optimizer, scheduler, state:dict, scaler=None)->Path:
@@ -122,6 +140,7 @@ class TigerRun:
     stopped_by:str="schedule" # 'schedule', 'patience', 'limit' (stop_after_steps / stop_after_minutes) or 'interrupted'
     step_log:list|None=None # (seconds, examples) of every optimiser step this session: warm-up/compile vs steady speed
     config_changes:list|None=None # [{step, changes: {key: [old, new]}}] made on resume with allow_config_change
+    decay_steps:int=0 # the step where the learning-rate decay ends (decay_epochs='time_limit': fitted to the limit)
 
 # %% ../nbs/08_tiger_trainer.ipynb #9e7e06b2
 def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id_dim+1) ID table, row i = item i
@@ -166,8 +185,12 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
         raise ValueError(f"an epoch has {n_batches} micro-batches of ≤ {cfg.batch_size}, fewer than one optimiser "
                          f"step ({world} processes × {cfg.gradient_accumulate_every}); lower batch_size.")
     total = cfg.epochs * spe
-    decay = total if cfg.decay_epochs is None else round(cfg.decay_epochs * spe)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_multiplier(cfg.lr_schedule, cfg.warmup_steps, decay))
+    fit_time = needs_time_limit(cfg, stop_after_minutes)  # decay_epochs='time_limit'
+    # the step where the decay ends; with 'time_limit' the upper bound until the first validation fits it to the time
+    plan = dict(decay_steps=total if cfg.decay_epochs is None or fit_time else round(cfg.decay_epochs * spe),
+                fitted_at=None)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: lr_multiplier(cfg.lr_schedule, cfg.warmup_steps, plan["decay_steps"])(s))
     eval_every = cfg.eval_every or spe
     save_every = cfg.save_every or eval_every
 
@@ -188,6 +211,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
         step, history, losses, best = state["step"], state["history"], state["losses"], state["best"]
         done = state.get("done", done)
         changes = resume_changes(json.loads(state["train_config"]), cfg, ck, allow_config_change)
+        if "decay_plan" in state and "decay_epochs" not in changes: plan.update(state["decay_plan"])  # kept as fitted
         if changes:  # asked for: apply them for real from this step on, and keep the record
             for g in opt.param_groups:
                 if "learning_rate" in changes: g["initial_lr"] = cfg.learning_rate
@@ -205,7 +229,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
         acc.wait_for_everyone()
         if main:
             state = dict(step=step, history=history, losses=losses, best=best, train_config=json.dumps(cfg.flat()),
-                         done=totals(), config_changes=config_log)
+                         done=totals(), config_changes=config_log, decay_plan=plan)
             save_training_checkpoint(folder, raw, opt, sched, state, acc.scaler)
         acc.wait_for_everyone()
 
@@ -235,13 +259,23 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
                        desc="tiger" + (f" (time limit: stops by {by})" if by else ""))
     run_loss, run_n, last_loss = torch.zeros((), device=dev), 0, float("nan")
     t_train, n_ex, order_epoch, order, t_start, stopped_by = 0.0, 0, -1, None, time.perf_counter(), "schedule"
-    step_log, n_logged = [], 0
+    step_log, n_logged, step0 = [], 0, step
     def totals()->dict:  # training seconds, wall seconds (validation included) and examples so far, all sessions
         return dict(train_s=done["train_s"] + t_train, wall_s=done["wall_s"] + time.perf_counter() - t_start,
                     examples=done["examples"] + n_ex)
     def show(loss):  # on the progress bar: loss, speed, the best validation Recall@10 so far
         bar.set_postfix(loss=f"{loss:.3f}", ex_s=f"{n_ex / max(t_train, 1e-9):,.0f}",
                         best_r10=f"{max(best['recall@10'], 0):.4f}")
+    def fit_schedule():  # decay_epochs='time_limit': end the decay where the time limit falls at this session's pace
+        now = time.perf_counter()
+        pace = (now - t_start) / max(1, step - step0)  # wall s per step, the validation just done included
+        end = time_fitted_steps(step, pace, deadline - now, total)
+        if world > 1: end = int(acc.reduce(torch.tensor(float(end), device=dev), "max"))  # one plan on every process
+        plan.update(decay_steps=end, fitted_at=step)
+        bar.total = end; bar.refresh()
+        if progress and main:
+            bar.write(f"decay_epochs='time_limit': {pace:.2f} s per step so far, so the learning-rate decay ends at "
+                      f"step {end:,} (epoch {end / spe:.1f}), where the time limit falls")
     A = cfg.gradient_accumulate_every
     updating = False
     with stop_signals():  # Ctrl-C, or `kill` of a background run: save the steps done, then stop
@@ -277,6 +311,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
                 bar.update(1)
                 if step % eval_every == 0 or step == total:
                     validate(last_loss)
+                    if fit_time and plan["fitted_at"] is None: fit_schedule()
                     show(last_loss)
                 stopping = ((stop_after_steps is not None and step >= stop_after_steps)
                             or (deadline is not None and time.perf_counter() > deadline))
@@ -300,7 +335,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
     bar.close()
     if acc.log_with: acc.end_training()
     return TigerRun(raw, history, losses, best, run_dir, cfg, t_train, n_ex / max(t_train, 1e-9), step, total, totals(),
-                    stopped_by, step_log, config_log)
+                    stopped_by, step_log, config_log, plan["decay_steps"])
 
 # %% ../nbs/08_tiger_trainer.ipynb #3c276d43
 def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset,
@@ -310,7 +345,7 @@ def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset,
     "(n_items, sem_id_dim+1) ID table for `ds` and a note saying where it came from."
     from genrec.rqvae import RqVae, RqVaeConfig, load_tokenizer, train_tokenizer
     from genrec.semantic_ids import add_uniqueness_level, load_semantic_ids
-    from genrec.embeddings import item_embeddings
+    from genrec.item_features import tokenizer_features
     mc, tok_dir = cfg.model, Path(run_dir or cfg.save_dir_root)/"tokenizer"
     if cfg.pretrained_rqvae_path is not None:
         p = Path(cfg.pretrained_rqvae_path)
@@ -324,20 +359,21 @@ def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset,
             tok = load_tokenizer(p)  # a tokenizer's model folder, or the folder `train_tokenizer` wrote
             src = f"{'RQ-VAE' if isinstance(tok, RqVae) else 'residual k-means'} {p}"
             ids = getattr(tok, "semantic_ids", None)
-            if ids is None: ids = add_uniqueness_level(tok.get_semantic_ids(item_embeddings(ds)))
+            if ids is None:
+                ids = add_uniqueness_level(tok.get_semantic_ids(tokenizer_features(ds, cfg.item_features)))
     elif reuse and (tok_dir/"semantic_ids.npy").exists():
         ids, src = load_semantic_ids(tok_dir/"semantic_ids"), f"ID table {tok_dir/'semantic_ids.npy'} (this run)"
     else:  # writes the model folder, semantic_ids.{npy,parquet} and health.json to tok_dir
-        fixed = cfg.rqvae_patience is None  # a fixed epoch count, the last kept; else the health rule
-        tok, hist, _ = train_tokenizer(item_embeddings(ds), cfg.tokenizer,
+        tok, hist, _ = train_tokenizer(tokenizer_features(ds, cfg.item_features), cfg.tokenizer,
                                        RqVaeConfig(n_levels=mc.sem_id_dim, codebook_size=mc.num_item_embeddings),
                                        epochs=cfg.rqvae_epochs, patience=cfg.rqvae_patience,
-                                       select="last" if fixed else "healthy", seed=cfg.seed, out_dir=tok_dir,
+                                       select=cfg.rqvae_select, seed=cfg.seed, out_dir=tok_dir,
                                        progress=progress, overwrite=True)  # run_tiger guards the run folder
         ids = tok.semantic_ids
-        src = ("residual k-means trained in this run" if cfg.tokenizer == "rqkmeans" else
-               f"RQ-VAE trained in this run (epoch {hist['selected_epoch']} of {hist['trained_epochs']} kept, "
-               f"{'fixed count' if fixed else 'fewest collisions'})")
+        on = "" if cfg.item_features == "text" else f" on {cfg.item_features} features"
+        src = (f"residual k-means trained in this run{on}" if cfg.tokenizer == "rqkmeans" else
+               f"RQ-VAE trained in this run{on} (epoch {hist['selected_epoch']} of {hist['trained_epochs']} kept, "
+               f"select={cfg.rqvae_select!r})")
     ids = np.asarray(ids, dtype=np.int64)
     if ids.shape != (ds.n_items, mc.n_levels):
         raise ValueError(f"{src}: ID table has shape {ids.shape}; expected (n_items={ds.n_items}, "
@@ -364,6 +400,7 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
     "Whole run: data, IDs, training; the best checkpoint's valid/test metrics beside the baselines → results.yaml."
     from genrec.baselines import evaluate_recommender, MostPopular, Transition
     run_dir = Path(cfg.save_dir_root)
+    needs_time_limit(cfg, stop_after_minutes)  # a missing time limit is an error now, not after the tokenizer
     old = guard_run_dir(run_dir, ("checkpoints", "best", "tokenizer", "results.yaml"),  # never deletes a run unasked
                         overwrite or resume_from is not None,
                         how="overwrite=True (-p overwrite True; --overwrite), resume it with resume_from='latest' "
@@ -383,7 +420,8 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
                       allow_config_change=allow_config_change)
     wall = time.perf_counter() - t0
     common = dict(dataset=cfg.dataset, semantic_ids=src, steps=run.steps, total_steps=run.total_steps,
-                  best_step=run.best["step"], stopped_by=run.stopped_by, examples_seen=run.totals["examples"],
+                  best_step=run.best["step"], stopped_by=run.stopped_by, decay_steps=run.decay_steps,
+                  examples_seen=run.totals["examples"],
                   train_wall_s=wall, config_changes=run.config_changes, history=run.history,
                   losses=[list(l) for l in run.losses], config=cfg.flat(), run_dir=run_dir)
     if run.stopped_by == "interrupted":  # Ctrl-C: what was trained is saved; no final decoding, the user asked to stop
