@@ -39,7 +39,7 @@ METRIC_COLS = [f"{m}@{k}" for k in (5, 10, 20) for m in ("recall", "ndcg")]
 # Sizes of the two modes; any flag given on the command line wins over its profile value.
 PROFILES = {
     "full": dict(
-        rqvae_epochs=100,  # the RQ-VAE default upper bound (the health rule stops it sooner)
+        rqvae_epochs=50,  # TIGER's default: at most 50 epochs, the latest that passes the health bars kept
         tiger_dims=dict(embedding_dim=128, attn_dim=384, num_heads=6, n_layers=4, mlp_dim=1024),  # paper size
         tiger_batch_size=2048, tiger_lr=2e-3, tiger_minutes=5.0, tiger_examples=7e6, tiger_calibrate_steps=60,
         calibrate_warmup_steps=5, tiger_validations=12, tiger_variants="eager,fused,compile,cudagraphs",
@@ -84,7 +84,7 @@ def parse_args(argv=None)->SimpleNamespace:
     p.add_argument("--no_tf32", action="store_true", help="exact float32 matmuls on the GPU (default: TF32 on)")
     p.add_argument("--progress", action="store_true", help="show the library's tqdm bars")
     g = p.add_argument_group("tokenizer")
-    g.add_argument("--rqvae_epochs", type=int, default=None, help="most RQ-VAE epochs (full 100, smoke 5)")
+    g.add_argument("--rqvae_epochs", type=int, default=None, help="most RQ-VAE epochs (full 50, smoke 5)")
     g = p.add_argument_group("TIGER")
     g.add_argument("--tiger_encoder", default="block_causal", choices=["block_causal", "bidirectional"])
     g.add_argument("--tiger_item_ids", action=argparse.BooleanOptionalAction, default=False,
@@ -229,7 +229,8 @@ def step_tokenizer(b:Bench, rec:dict):
     emb = item_embeddings(ds)  # (n_items, 384), row i = item i
     tok_dir = b.fresh_dir("tokenizer")
     tok, hist, health = train_tokenizer(emb, "rqvae", RqVaeConfig(), epochs=c.rqvae_epochs, seed=c.seed,
-                                        out_dir=tok_dir, device=b.device, progress=c.progress)
+                                        select="recon", out_dir=tok_dir, device=b.device,
+                                        progress=c.progress)  # TIGER's rule (rqvae_select: recon)
     sync(b.device)
     bars = {k: dict(value=v, threshold=t, passed=bool(ok)) for k, (v, t, ok) in health_bars(health).items()}
     table = health_table(health).reset_index()
