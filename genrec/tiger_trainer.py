@@ -52,13 +52,14 @@ def time_fitted_steps(step:int, # optimiser steps done
     "The step at which the time limit falls at the pace so far: where a cosine fitted to the time limit ends."
     return int(min(max_steps, max(step + 1, step + margin * seconds_left / max(seconds_per_step, 1e-9))))
 
-def needs_time_limit(cfg:TigerTrainConfig, stop_after_minutes:float|None)->bool:
+def needs_time_limit(cfg:TigerTrainConfig, *limits:float|None)->bool: # the run's time limits (None: not given)
     "Whether `cfg` fits its decay to the time limit (decay_epochs='time_limit'); an error if the run has no limit."
     if cfg.decay_epochs != "time_limit": return False
-    if stop_after_minutes is None:
+    if all(t is None for t in limits):
         raise ValueError("decay_epochs='time_limit' ends the learning-rate decay at the run's time limit, but this run "
-                         "has none: give one (CLI --stop_after_minutes, papermill -p stop_after_minutes), or set "
-                         "decay_epochs to a number of epochs (None: all of `epochs`).")
+                         "has none: give one (CLI --finish_within_minutes or --stop_after_minutes, papermill "
+                         "-p finish_within_minutes or -p stop_after_minutes), or set decay_epochs to a number of "
+                         "epochs (None: all of `epochs`).")
     return True
 
 # %% ../nbs/08_tiger_trainer.ipynb #f38a2397
@@ -137,10 +138,11 @@ class TigerRun:
     steps:int=0 # optimiser steps done
     total_steps:int=0 # steps of the whole schedule (epochs × steps per epoch); fewer done = stopped early
     totals:dict|None=None # train_s, wall_s, examples over all sessions of the run (resumes included)
-    stopped_by:str="schedule" # 'schedule', 'patience', 'limit' (stop_after_steps / stop_after_minutes) or 'interrupted'
+    stopped_by:str="schedule" # 'schedule', 'patience', 'limit' (stop_after_steps/_minutes, finish_by) or 'interrupted'
     step_log:list|None=None # (seconds, examples) of every optimiser step this session: warm-up/compile vs steady speed
     config_changes:list|None=None # [{step, changes: {key: [old, new]}}] made on resume with allow_config_change
     decay_steps:int=0 # the step where the learning-rate decay ends (decay_epochs='time_limit': fitted to the limit)
+    decode_reserve_s:float=0.0 # seconds held back for the caller's final decoding (`finish_by`), at validation's pace
 
 # %% ../nbs/08_tiger_trainer.ipynb #9e7e06b2
 def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id_dim+1) ID table, row i = item i
@@ -151,6 +153,8 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
                 progress:bool=True,
                 stop_after_minutes:float|None=None, # stop (after saving) once this much wall time has passed
                 allow_config_change:bool=False, # resume with changed training keys (applied from the resume step)
+                finish_by:float|None=None, # a `time.time()` by which training *and* the caller's final decoding end
+                final_decode_users:int=0, # users the caller decodes after training (`finish_by` leaves them time)
                )->TigerRun:
     "Train TIGER on `ds` (leave-one-out train part), validating by constrained beam search."
     from accelerate.utils import set_seed
@@ -185,7 +189,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
         raise ValueError(f"an epoch has {n_batches} micro-batches of ≤ {cfg.batch_size}, fewer than one optimiser "
                          f"step ({world} processes × {cfg.gradient_accumulate_every}); lower batch_size.")
     total = cfg.epochs * spe
-    fit_time = needs_time_limit(cfg, stop_after_minutes)  # decay_epochs='time_limit'
+    fit_time = needs_time_limit(cfg, stop_after_minutes, finish_by)  # decay_epochs='time_limit'
     # the step where the decay ends; with 'time_limit' the upper bound until the first validation fits it to the time
     plan = dict(decay_steps=total if cfg.decay_epochs is None or fit_time else round(cfg.decay_epochs * spe),
                 fitted_at=None)
@@ -236,10 +240,21 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
     def stale()->int: return sum(h["step"] > best["step"] for h in history)  # validations since the best one
 
     def validate(mean_loss):
-        nonlocal best
+        nonlocal best, deadline
         model.eval()
+        t_val = time.perf_counter()
         m = evaluate_tiger(raw, ds, "valid", trie, val_users, beam_size=cfg.beam_size, batch_size=cfg.eval_batch_size,
                            accelerator=acc, examples=va)
+        if finish is not None and reserve["users_s"] is None:  # the first validation's pace prices the final decoding
+            reserve["users_s"] = len(va["target"]) / (time.perf_counter() - t_val)
+            # +25 %: on Beauty (AVX2, fp32) the whole-split decoding ran at 0.87x the first validation's users/s
+            reserve["s"] = 1.25 * final_decode_users / reserve["users_s"]
+            deadline = stop_time()
+            bar.set_description(f"tiger (time limit: stops by {clock(deadline)})")
+            if progress and main:
+                bar.write(f"the final decoding of {final_decode_users:,} users should take {reserve['s'] / 60:.1f} min "
+                          f"at validation's {reserve['users_s']:.0f} users/s (+25 %): training stops by "
+                          f"{clock(deadline)}")
         model.train()
         row = dict(step=step, epoch=step / spe, loss=mean_loss, lr=sched.get_last_lr()[0], **totals(), **m)
         history.append(row)
@@ -253,10 +268,19 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
         return m
 
     model.train()
-    deadline = None if stop_after_minutes is None else time.perf_counter() + 60 * stop_after_minutes
-    by = "" if deadline is None else time.strftime('%H:%M', time.localtime(time.time() + 60 * stop_after_minutes))
+    # time limits: stop_after_minutes from now, and finish_by less the caller's final decoding, priced (25 % in hand) at
+    # the first validation's users per second (until that validation nothing is held back)
+    t_now = time.perf_counter()
+    limit = None if stop_after_minutes is None else t_now + 60 * stop_after_minutes
+    finish = None if finish_by is None else t_now + finish_by - time.time()
+    reserve = dict(users_s=None, s=0.0)
+    clock = lambda t: time.strftime('%H:%M', time.localtime(time.time() + t - time.perf_counter()))
+    def stop_time():  # the perf_counter() at which training stops; None: no limit
+        ends = [t for t in (limit, None if finish is None else finish - reserve["s"]) if t is not None]
+        return min(ends) if ends else None
+    deadline = stop_time()
     bar = progress_bar(total=total, initial=step, disable=not (progress and main), dynamic_ncols=True,
-                       desc="tiger" + (f" (time limit: stops by {by})" if by else ""))
+                       desc="tiger" + (f" (time limit: stops by {clock(deadline)})" if deadline is not None else ""))
     run_loss, run_n, last_loss = torch.zeros((), device=dev), 0, float("nan")
     t_train, n_ex, order_epoch, order, t_start, stopped_by = 0.0, 0, -1, None, time.perf_counter(), "schedule"
     step_log, n_logged, step0 = [], 0, step
@@ -335,7 +359,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
     bar.close()
     if acc.log_with: acc.end_training()
     return TigerRun(raw, history, losses, best, run_dir, cfg, t_train, n_ex / max(t_train, 1e-9), step, total, totals(),
-                    stopped_by, step_log, config_log, plan["decay_steps"])
+                    stopped_by, step_log, config_log, plan["decay_steps"], reserve["s"])
 
 # %% ../nbs/08_tiger_trainer.ipynb #3c276d43
 def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset,
@@ -396,11 +420,13 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
               stop_after_minutes:float|None=None, # stop training (after a checkpoint) after this wall time
               overwrite:bool=False, # start over in a run folder that already holds a run (its files are deleted)
               allow_config_change:bool=False, # resume with changed training keys (see `resume_changes`)
+              finish_within_minutes:float|None=None, # the whole call (tokenizer, training, final decoding) ends within
+                                                     # this: training stops early enough for the decoding after it
              )->dict:
     "Whole run: data, IDs, training; the best checkpoint's valid/test metrics beside the baselines → results.yaml."
     from genrec.baselines import evaluate_recommender, MostPopular, Transition
-    run_dir = Path(cfg.save_dir_root)
-    needs_time_limit(cfg, stop_after_minutes)  # a missing time limit is an error now, not after the tokenizer
+    t_run, run_dir = time.time(), Path(cfg.save_dir_root)
+    needs_time_limit(cfg, stop_after_minutes, finish_within_minutes)  # none: an error now, not after the tokenizer
     old = guard_run_dir(run_dir, ("checkpoints", "best", "tokenizer", "results.yaml"),  # never deletes a run unasked
                         overwrite or resume_from is not None,
                         how="overwrite=True (-p overwrite True; --overwrite), resume it with resume_from='latest' "
@@ -414,10 +440,15 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
     ids, src = item_semantic_ids(cfg, ds, run_dir, reuse=resume_from is not None, progress=progress and main)
     def write_results(r):
         atomic_write(run_dir/"results.yaml", lambda p: p.write_text(yaml.safe_dump(r, sort_keys=False)))
+    users = user_subset(ds.n_users, cfg.final_eval_users, np.random.default_rng(cfg.seed + 1))  # apart from training's
+    # finish_within_minutes: 5 % of it, at most a minute, is kept for loading the best model, the floors, results.yaml
+    finish_by = (None if finish_within_minutes is None
+                 else t_run + 60 * finish_within_minutes - min(60, 3 * finish_within_minutes))
     t0 = time.perf_counter()
     run = train_tiger(cfg, ds, ids, run_dir, resume_from=resume_from, stop_after_steps=stop_after_steps,
                       accelerator=acc, stop_after_minutes=stop_after_minutes, progress=progress,
-                      allow_config_change=allow_config_change)
+                      allow_config_change=allow_config_change, finish_by=finish_by,
+                      final_decode_users=2 * (ds.n_users if users is None else len(users)))  # valid and test
     wall = time.perf_counter() - t0
     common = dict(dataset=cfg.dataset, semantic_ids=src, steps=run.steps, total_steps=run.total_steps,
                   best_step=run.best["step"], stopped_by=run.stopped_by, decay_steps=run.decay_steps,
@@ -431,7 +462,6 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
                                 "written; resume with resume_from='latest'")
     best = Tiger.from_pretrained(run_dir/"best", map_location=acc.device) if (run_dir/"best").exists() else run.model
     best.eval()
-    users = user_subset(ds.n_users, cfg.final_eval_users, np.random.default_rng(cfg.seed + 1))  # apart from training's
     floors = dict(zip(("most-popular", "transition"), (MostPopular(ds), Transition(ds, 50))))
     metrics, base = {}, {}
     for split in ("valid", "test"):
@@ -448,7 +478,8 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
                eval_users=ds.n_users if users is None else len(users), valid=metrics["valid"], test=metrics["test"],
                valid_exclude_seen=metrics["valid_exclude_seen"], test_exclude_seen=metrics["test_exclude_seen"],
                valid_decode_s=metrics["valid_decode_s"], test_decode_s=metrics["test_decode_s"],
-               baselines=base, paper_test=PAPER_TIGER.get(cfg.dataset))
+               baselines=base, paper_test=PAPER_TIGER.get(cfg.dataset), finish_within_minutes=finish_within_minutes,
+               decode_reserve_s=run.decode_reserve_s, run_wall_s=time.time() - t_run)
     res = to_plain(res)
     if main: write_results(res)
     return res
@@ -463,6 +494,8 @@ def main(argv=None):
     p.add_argument("--stop_after_steps", type=int, default=None)
     p.add_argument("--stop_after_minutes", type=float, default=None,
                    help="stop training after this wall time (resume with --resume_from latest)")
+    p.add_argument("--finish_within_minutes", type=float, default=None,
+                   help="the whole run (tokenizer, training, final decoding) ends within this wall time")
     p.add_argument("--overwrite", action="store_true", help="start over in a run folder that already holds a run")
     p.add_argument("--allow_config_change", action="store_true",
                    help="resume with changed training keys (applied and recorded)")
@@ -471,7 +504,8 @@ def main(argv=None):
     if bad: p.error(f"--set expects KEY=VALUE, got {bad}")
     cfg = load_tiger_config(a.config, **{k: parse_value(v) for k, v in (s.split("=", 1) for s in a.set)})
     res = run_tiger(cfg, a.resume_from, a.stop_after_steps, stop_after_minutes=a.stop_after_minutes,
-                    overwrite=a.overwrite, allow_config_change=a.allow_config_change)
+                    overwrite=a.overwrite, allow_config_change=a.allow_config_change,
+                    finish_within_minutes=a.finish_within_minutes)
     keys = ("valid", "test", "valid_exclude_seen", "test_exclude_seen", "best_step", "train_wall_s", "examples_per_s")
     print(yaml.safe_dump({k: res[k] for k in keys}, sort_keys=False))
     return res
