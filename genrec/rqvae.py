@@ -19,7 +19,7 @@ from .rqkmeans import RqKMeans, code_distances, codebook_kmeans, tokenizer_input
 from .semantic_ids import (add_uniqueness_level, health_bars, save_semantic_ids, split_collisions,
                                  tokenizer_health)
 from .semantic_ids import load_semantic_ids  # noqa: F401 -- re-exported: callers import it from here
-from .training import eval_mode, pick_device
+from .training import eval_mode, pick_device, torch_threads
 
 # %% auto #0
 __all__ = ['SELECT_RULES', 'TOKENIZER_KINDS', 'RqVaeConfig', 'ResidualQuantizer', 'RqVae', 'train_rqvae', 'TokenizerTrainConfig',
@@ -220,6 +220,7 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
                 device:str|None=None, # 'cpu', 'cuda', ... (default: cuda if available)
                 progress:bool=True, # show a tqdm bar
                 select:str="healthy", # which evaluated epoch to keep: 'healthy', 'recon' (see below) or 'last'
+                cpu_threads:int|None=1, # torch threads while training on a CPU; 1: the same IDs in every process
                )->tuple[RqVae, dict]:
     "Train an RQ-VAE tokenizer on item embeddings; returns (model, history)."
     config = config or RqVaeConfig()
@@ -230,61 +231,64 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
     if select not in SELECT_RULES: raise ValueError(f"select must be one of {SELECT_RULES}, got {select!r}.")
     if patience is not None and patience < 1: raise ValueError(f"patience must be >= 1 or None, got {patience}.")
     dev = pick_device(device)
-    torch.manual_seed(seed)  # model init and dead-code restarts; k-means and shuffling have their own generators
-    model = RqVae(config).to(dev).train()
-    opt = (torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay) if optimizer == "adamw"
-           else torch.optim.Adagrad(model.parameters(), lr=lr))
-    g = torch.Generator().manual_seed(seed)
-    eval_every = eval_every or max(1, min(5, epochs // 10))
-    hist = {k: [] for k in ("loss", "recon_loss", "codebook_loss", "commit_loss", "restarts",
-                            "eval_epoch", "level1_used", "collision_rate", "max_collision_group", "recon_error")}
-    xd, codes, kept, waited = x.to(dev), None, None, 0  # kept: (score, epoch, weights, codes) of the best epoch
-    bar = progress_bar(range(epochs), desc="rqvae", disable=not progress)
-    for ep in bar:
-        perm = torch.randperm(len(x), generator=g).to(dev)
-        sums = dict.fromkeys(("loss", "recon_loss", "codebook_loss", "commit_loss"), 0.0)
-        n_seen, r0 = 0, model.quantizer.n_restarts
-        for i in range(0, len(x), batch_size):
-            out = model(xd[perm[i:i + batch_size]])
-            opt.zero_grad(set_to_none=True); out["loss"].backward(); opt.step()
-            b = len(perm[i:i + batch_size]); n_seen += b
-            for k in sums: sums[k] += float(out[k].detach()) * b
-        for k in sums: hist[k].append(sums[k] / n_seen)
-        hist["restarts"].append(model.quantizer.n_restarts - r0)
-        if (ep + 1) % eval_every == 0 or ep == epochs - 1:
-            codes = model.get_semantic_ids(x)  # (n_items, n_levels), eval mode; the model is back in train mode after
-            h = tokenizer_health(codes, config.codebook_size)
-            hist["eval_epoch"].append(ep + 1); hist["level1_used"].append(h["codes_used"][0])
-            hist["collision_rate"].append(h["collision_rate"])
-            hist["max_collision_group"].append(h["max_collision_group"])
-            hist["recon_error"].append(model.reconstruction_error(x))
-            bars = health_bars(h)
-            if select == "healthy":  # usage and largest group must pass; among those epochs, the fewest collisions
-                ok = bars["level-1 usage >= 200/256"][2] and bars["largest group <= 20"][2]
-                score = (ok, -h["collision_rate"], ep + 1)  # ties: the later epoch (lower reconstruction error)
-            else:  # 'recon': every bar but unique IDs (no uniqueness code yet) must pass; of those the latest
-                ok = all(passed for k, (_, _, passed) in bars.items() if k != "100% unique IDs")
-                score = (ok, ep + 1 if ok else -h["collision_rate"])  # healthy: the latest; else the fewest collisions
-            if select != "last" and (kept is None or score > kept[0]):
-                kept, waited = (score, ep + 1, {k: v.detach().clone() for k, v in model.state_dict().items()}, codes), 0
-            elif select != "last": waited += 1
-            bar.set_postfix(loss=f"{hist['loss'][-1]:.4f}", used1=h["codes_used"][0],
-                            coll=f"{h['collision_rate']:.3f}", **({"kept": kept[1]} if kept else {}))
-            if patience is not None and kept is not None and kept[0][0] and waited >= patience: break
+    # more than one CPU thread: two processes with the same seed get different IDs (a reduction in the step is not
+    # reproducible across processes); one thread costs ~30 s of a 50-epoch Beauty run and makes them identical
+    with torch_threads(cpu_threads if dev.type == "cpu" else None):
+        torch.manual_seed(seed)  # model init and dead-code restarts; k-means and shuffling have their own generators
+        model = RqVae(config).to(dev).train()
+        opt = (torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay) if optimizer == "adamw"
+               else torch.optim.Adagrad(model.parameters(), lr=lr))
+        g = torch.Generator().manual_seed(seed)
+        eval_every = eval_every or max(1, min(5, epochs // 10))
+        hist = {k: [] for k in ("loss", "recon_loss", "codebook_loss", "commit_loss", "restarts",
+                                "eval_epoch", "level1_used", "collision_rate", "max_collision_group", "recon_error")}
+        xd, codes, kept, waited = x.to(dev), None, None, 0  # kept: (score, epoch, weights, codes) of the best epoch
+        bar = progress_bar(range(epochs), desc="rqvae", disable=not progress)
+        for ep in bar:
+            perm = torch.randperm(len(x), generator=g).to(dev)
+            sums = dict.fromkeys(("loss", "recon_loss", "codebook_loss", "commit_loss"), 0.0)
+            n_seen, r0 = 0, model.quantizer.n_restarts
+            for i in range(0, len(x), batch_size):
+                out = model(xd[perm[i:i + batch_size]])
+                opt.zero_grad(set_to_none=True); out["loss"].backward(); opt.step()
+                b = len(perm[i:i + batch_size]); n_seen += b
+                for k in sums: sums[k] += float(out[k].detach()) * b
+            for k in sums: hist[k].append(sums[k] / n_seen)
+            hist["restarts"].append(model.quantizer.n_restarts - r0)
+            if (ep + 1) % eval_every == 0 or ep == epochs - 1:
+                codes = model.get_semantic_ids(x)  # (n_items, n_levels), eval mode; the model is back in train mode after
+                h = tokenizer_health(codes, config.codebook_size)
+                hist["eval_epoch"].append(ep + 1); hist["level1_used"].append(h["codes_used"][0])
+                hist["collision_rate"].append(h["collision_rate"])
+                hist["max_collision_group"].append(h["max_collision_group"])
+                hist["recon_error"].append(model.reconstruction_error(x))
+                bars = health_bars(h)
+                if select == "healthy":  # usage and largest group must pass; among those epochs, the fewest collisions
+                    ok = bars["level-1 usage >= 200/256"][2] and bars["largest group <= 20"][2]
+                    score = (ok, -h["collision_rate"], ep + 1)  # ties: the later epoch (lower reconstruction error)
+                else:  # 'recon': every bar but unique IDs (no uniqueness code yet) must pass; of those the latest
+                    ok = all(passed for k, (_, _, passed) in bars.items() if k != "100% unique IDs")
+                    score = (ok, ep + 1 if ok else -h["collision_rate"])  # healthy: the latest; else the fewest collisions
+                if select != "last" and (kept is None or score > kept[0]):
+                    kept, waited = (score, ep + 1, {k: v.detach().clone() for k, v in model.state_dict().items()}, codes), 0
+                elif select != "last": waited += 1
+                bar.set_postfix(loss=f"{hist['loss'][-1]:.4f}", used1=h["codes_used"][0],
+                                coll=f"{h['collision_rate']:.3f}", **({"kept": kept[1]} if kept else {}))
+                if patience is not None and kept is not None and kept[0][0] and waited >= patience: break
 
-    bar.close()
-    hist["trained_epochs"] = hist["selected_epoch"] = len(hist["loss"])
-    if kept is not None and kept[1] != len(hist["loss"]):  # an earlier epoch was healthier: go back to it
-        model.load_state_dict(kept[2]); codes, hist["selected_epoch"] = kept[3], kept[1]
-    model.eval()  # the last epoch trained is always evaluated, so `codes` are the kept epoch's (None when epochs=0)
-    codes = model.get_semantic_ids(x) if codes is None else codes
-    model.semantic_ids = add_uniqueness_level(split_collisions(codes, model.last_level_dists(x), config.codebook_size))
-    if out_dir is not None:
-        out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-        model.save_pretrained(out/"rqvae")
-        save_semantic_ids(model.semantic_ids, out/"semantic_ids")
-        atomic_write(out/"history.json", lambda p: p.write_text(json.dumps(hist)))
-    return model, hist
+        bar.close()
+        hist["trained_epochs"] = hist["selected_epoch"] = len(hist["loss"])
+        if kept is not None and kept[1] != len(hist["loss"]):  # an earlier epoch was healthier: go back to it
+            model.load_state_dict(kept[2]); codes, hist["selected_epoch"] = kept[3], kept[1]
+        model.eval()  # the last epoch trained is always evaluated, so `codes` are the kept epoch's (None when epochs=0)
+        codes = model.get_semantic_ids(x) if codes is None else codes
+        model.semantic_ids = add_uniqueness_level(split_collisions(codes, model.last_level_dists(x), config.codebook_size))
+        if out_dir is not None:
+            out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
+            model.save_pretrained(out/"rqvae")
+            save_semantic_ids(model.semantic_ids, out/"semantic_ids")
+            atomic_write(out/"history.json", lambda p: p.write_text(json.dumps(hist)))
+        return model, hist
 
 # %% ../nbs/04_rqvae.ipynb #tt000001
 @dataclass

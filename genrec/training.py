@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['pick_device', 'param_groups', 'user_subset', 'eval_mode', 'EarlyStopping', 'stop_signals']
+__all__ = ['pick_device', 'param_groups', 'user_subset', 'eval_mode', 'torch_threads', 'EarlyStopping', 'stop_signals']
 
 # %% ../nbs/03a_training.ipynb #tr000007
 def pick_device(device:str|torch.device|None="auto", # 'auto'/None: cuda if available, else cpu; or 'cpu', 'cuda:1', ...
@@ -48,6 +48,17 @@ def eval_mode(*modules:nn.Module):
     try: yield modules[0] if len(modules) == 1 else modules
     finally:
         for m, w in zip(modules, was): m.train(w)
+
+# %% ../nbs/03a_training.ipynb #tr000031
+@contextmanager
+def torch_threads(n:int|None, # torch CPU threads inside the block; None: leave the count as it is
+                 ):
+    "Run the block with `n` torch CPU threads, then restore the previous count."
+    if n is not None and n < 1: raise ValueError(f"torch_threads needs n >= 1 (or None), got {n}.")
+    prev = torch.get_num_threads()
+    if n is not None: torch.set_num_threads(n)
+    try: yield
+    finally: torch.set_num_threads(prev)
 
 # %% ../nbs/03a_training.ipynb #tr000019
 class EarlyStopping:
