@@ -9,7 +9,7 @@ order given, one after the other, on all the threads torch has. Use a validation
 test split only to report the one chosen.
 """
 import argparse, time
-import numpy as np, torch
+import torch
 from genrec.data import load_dataset
 from genrec.tiger import Tiger
 from genrec.tiger_eval import evaluate_tiger

@@ -256,7 +256,7 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
             for k in sums: hist[k].append(sums[k] / n_seen)
             hist["restarts"].append(model.quantizer.n_restarts - r0)
             if (ep + 1) % eval_every == 0 or ep == epochs - 1:
-                codes = model.get_semantic_ids(x)  # (n_items, n_levels), eval mode; the model is back in train mode after
+                codes = model.get_semantic_ids(x)  # (n_items, n_levels), eval mode; back in train mode after
                 h = tokenizer_health(codes, config.codebook_size)
                 hist["eval_epoch"].append(ep + 1); hist["level1_used"].append(h["codes_used"][0])
                 hist["collision_rate"].append(h["collision_rate"])
@@ -268,9 +268,10 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
                     score = (ok, -h["collision_rate"], ep + 1)  # ties: the later epoch (lower reconstruction error)
                 else:  # 'recon': every bar but unique IDs (no uniqueness code yet) must pass; of those the latest
                     ok = all(passed for k, (_, _, passed) in bars.items() if k != "100% unique IDs")
-                    score = (ok, ep + 1 if ok else -h["collision_rate"])  # healthy: the latest; else the fewest collisions
+                    score = (ok, ep + 1 if ok else -h["collision_rate"])  # healthy: the latest; else fewest collisions
                 if select != "last" and (kept is None or score > kept[0]):
-                    kept, waited = (score, ep + 1, {k: v.detach().clone() for k, v in model.state_dict().items()}, codes), 0
+                    weights = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                    kept, waited = (score, ep + 1, weights, codes), 0
                 elif select != "last": waited += 1
                 bar.set_postfix(loss=f"{hist['loss'][-1]:.4f}", used1=h["codes_used"][0],
                                 coll=f"{h['collision_rate']:.3f}", **({"kept": kept[1]} if kept else {}))
@@ -282,7 +283,8 @@ def train_rqvae(embeddings, # (n_items, dim) item embeddings; row i = item index
             model.load_state_dict(kept[2]); codes, hist["selected_epoch"] = kept[3], kept[1]
         model.eval()  # the last epoch trained is always evaluated, so `codes` are the kept epoch's (None when epochs=0)
         codes = model.get_semantic_ids(x) if codes is None else codes
-        model.semantic_ids = add_uniqueness_level(split_collisions(codes, model.last_level_dists(x), config.codebook_size))
+        codes = split_collisions(codes, model.last_level_dists(x), config.codebook_size)
+        model.semantic_ids = add_uniqueness_level(codes)
         if out_dir is not None:
             out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
             model.save_pretrained(out/"rqvae")
