@@ -10,9 +10,12 @@ model's forward, in rounds that interleave the modes so machine drift hits all o
   bucketed:bf16    windows batched by history length, bf16 autocast
   block_causal:bf16  block-causal encoder, one pass per piece of a user's sequence (examples = targets)
 Options: `torch_kernels` runs the model with PyTorch's own attention and dropout (F.scaled_dot_product_attention and
-F.dropout everywhere, what genrec did before its CPU paths), `noattndrop` sets attn_dropout=0, `nodrop` dropout=0.
+F.dropout everywhere, what genrec did before its CPU paths), `noattndrop` sets attn_dropout=0, `nodrop` dropout=0,
+`recency` sets recency_bias=True (the decoder's cross-attention biased by how many items back; ninth sitting of #12).
+With --decode_each every mode's model is also timed decoding (interleaved rounds); otherwise only the first mode's.
 
 python bench/bench_tiger.py --threads 2 --decode_users 0 --modes block_causal:bf16:torch_kernels,block_causal:bf16,block_causal:bf16:noattndrop,block_causal:bf16:nodrop
+python bench/bench_tiger.py --threads 2 --modes block_causal:no:noattndrop,block_causal:no:noattndrop:recency --decode_each
 """
 import argparse, time, platform
 import numpy as np, torch
@@ -27,6 +30,7 @@ def main():
     p.add_argument("--decode_users", type=int, default=512, help="test users decoded (0 = all)")
     p.add_argument("--decode_batch", type=int, default=256, help="users per decoding batch")
     p.add_argument("--decode_precision", default="no", choices=["no", "bf16", "fp16"])
+    p.add_argument("--decode_each", action="store_true", help="time decoding for every mode's model, interleaved")
     p.add_argument("--beam", type=int, default=20); p.add_argument("--k", type=int, default=10)
     add_runtime_args(p)  # --threads (0: torch default), --device, --seed
     a = p.parse_args()
@@ -50,7 +54,7 @@ def main():
         kind, prec, *opts = m.split(":")
         torch.manual_seed(a.seed)
         mc = TigerConfig(block_causal=kind == "block_causal", attn_dropout=0.0 if "noattndrop" in opts else None,
-                         dropout=0.0 if "nodrop" in opts else 0.1)
+                         dropout=0.0 if "nodrop" in opts else 0.1, recency_bias="recency" in opts)
         model = Tiger(mc, ids).to(dev).train()
         batches = epoch_batches(tr, 0, a.seed, a.batch_size, bucket_by_length=kind != "random",
                                 segments=seg if kind == "block_causal" else None)
@@ -70,8 +74,9 @@ def main():
     rng = np.random.default_rng(a.seed)
     for md in modes: step(md, 0)  # warm-up
     for r in range(a.rounds):
-        for md in modes:
-            picks = rng.integers(1, len(md["batches"]), a.train_steps)  # random batches of the epoch: all lengths
+        draw = rng.integers(1, 2**62, a.train_steps)  # this round's batches: the same draw for every mode, so modes with
+        for md in modes:                              # the same batching time the very same batches
+            picks = 1 + draw % (len(md["batches"]) - 1)  # random batches of the epoch (not the warm-up's): all lengths
             sync(); t = time.perf_counter(); n = sum(step(md, int(i)) for i in picks); sync()
             dt = time.perf_counter() - t
             md["n"] += n; md["t"] += dt; md["rates"].append(n / dt)
@@ -82,15 +87,20 @@ def main():
     model = modes[0]["model"].eval()
     trie = model.sem_id_trie()
     dt = dts[a.decode_precision]
-    def decode(lo, hi):
+    def decode(mdl, lo, hi):
         b = {k: v.to(dev) for k, v in take_batch(te, torch.arange(lo, hi)).items()}
         with torch.autocast(dev.type, dtype=dt, enabled=dt is not None):
-            return model.generate_items(b["history"], b["user"], k=a.k, beam_size=a.beam, trie=trie)
-    decode(0, min(a.decode_batch, n)); sync()
-    t = time.perf_counter()
-    for lo in range(0, n, a.decode_batch): out = decode(lo, min(lo + a.decode_batch, n))
-    sync(); dec_s = time.perf_counter() - t
-    assert (out >= 0).all()
+            return mdl.generate_items(b["history"], b["user"], k=a.k, beam_size=a.beam, trie=trie)
+    decoded = modes if a.decode_each else modes[:1]
+    for md in decoded: md["model"].eval(); md["dec_s"] = 0.0; decode(md["model"], 0, min(a.decode_batch, n))
+    for r in range(a.rounds if a.decode_each else 1):
+        for md in decoded:
+            sync(); t = time.perf_counter()
+            for lo in range(0, n, a.decode_batch): out = decode(md["model"], lo, min(lo + a.decode_batch, n))
+            sync(); md["dec_s"] += time.perf_counter() - t
+            assert (out >= 0).all()
+    for md in decoded: md["dec_s"] /= a.rounds if a.decode_each else 1  # seconds per pass over the n users
+    dec_s = modes[0]["dec_s"]
     name = torch.cuda.get_device_name(dev) if dev.type == "cuda" else f"{platform.processor() or platform.machine()} {label}"
     base = modes[0]["n"] / modes[0]["t"]
     print(f"\nTIGER paper size ({model.num_parameters():,} parameters), Beauty, {name}; "
@@ -101,8 +111,10 @@ def main():
         print(f"| {md['name']} | {rate:,.0f} | {' / '.join(f'{x:,.0f}' for x in md['rates'])} | {rate / base:.2f}× |")
     n_test, n_train = len(te["target"]), len(tr["target"])
     print("\n| decoding | value |\n|---|---|")
-    print(f"| constrained beam search, beam {a.beam}, k {a.k}, {n:,} test users, batch {a.decode_batch}, {a.decode_precision} "
-          f"| {n / dec_s:,.1f} users/s ({dec_s:.1f} s) |")
+    for md in decoded:
+        who = f" ({md['name']})" if a.decode_each else ""
+        print(f"| constrained beam search{who}, beam {a.beam}, k {a.k}, {n:,} test users, batch {a.decode_batch}, "
+              f"{a.decode_precision} | {n / md['dec_s']:,.1f} users/s ({md['dec_s']:.1f} s) |")
     print(f"| full test set ({n_test:,} users), extrapolated | {n_test / (n / dec_s):,.1f} s |")
     best = max(modes, key=lambda md: md["n"] / md["t"])
     print(f"| one epoch ({n_train:,} training targets) at {best['name']}, extrapolated | {n_train / (best['n'] / best['t']):,.0f} s |")

@@ -37,6 +37,8 @@ class TigerConfig:
     sem_id_dim:int=3 # content codes per item, not counting the uniqueness code
     block_causal:bool=False # encoder: item j's codes see only items ≤ j, positions from the oldest (not in the paper)
     item_id_embeddings:bool=False # encoder: add a learned per-item embedding to its code tokens (not in the paper)
+    recency_bias:bool=False # decoder cross-attention: a learned bias per head by how many items back a history item
+                            # is (0 = the newest); not in the paper
 
     @property
     def n_levels(self)->int: "Codes per item, the uniqueness code included."; return self.sem_id_dim + 1
@@ -86,13 +88,17 @@ class _FastDropout(nn.Module):
 
 def _attend(q, k, v, # (B, H, Q, dh), (B, H, T, dh), (B, H, T, dh)
             mask=None, # (B, 1, 1|Q, T) bool, True = may attend
+            bias=None, # (H, 1|Q, T) float, added to the scores before the mask
             causal:bool=False, # query i sees keys ≤ i
             dropout_p:float=0.0, need_weights:bool=False):
     "Scaled dot-product attention → (out (B, H, Q, dh), weights (B, H, Q, T) or None)."
     by_hand = need_weights or (TIGER_CPU_KERNELS and q.device.type == "cpu" and torch.is_grad_enabled())
+    if bias is not None: bias = bias.to(q.dtype)
     if not by_hand:
+        if bias is not None: mask = bias if mask is None else bias.masked_fill(~mask, float("-inf"))  # (B, H, Q, T)
         return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout_p, is_causal=causal), None
     s = (q @ k.transpose(-2, -1)) * (1 / math.sqrt(q.shape[-1]))  # (B, H, Q, T)
+    if bias is not None: s = s + bias
     if causal: s = s.masked_fill(~torch.ones(s.shape[-2:], dtype=torch.bool, device=s.device).tril(), float("-inf"))
     if mask is not None: s = s.masked_fill(~mask, float("-inf"))
     w = s.float().softmax(-1)
@@ -116,9 +122,12 @@ class _Attention(nn.Module):
 
     def forward(self, x, # (B, Q, d) queries
                 kv=None, # precomputed (k, v) to attend to; default: self-attention over x
-                mask=None, causal:bool=False, need_weights:bool=False):
+                mask=None, causal:bool=False, need_weights:bool=False,
+                bias=None, # (H, 1|Q, T) added to the attention scores
+               ):
         k, v = self.keys_values(x) if kv is None else kv
-        y, w = _attend(self._heads(self.q(x)), k, v, mask, causal, self.p if self.training else 0.0, need_weights)
+        y, w = _attend(self._heads(self.q(x)), k, v, mask, bias, causal, self.p if self.training else 0.0,
+                       need_weights)
         B, H, Q, dh = y.shape
         return self.o(y.transpose(1, 2).reshape(B, Q, H * dh)), w  # (B, Q, d)
 
@@ -148,6 +157,9 @@ class _DecoderBlock(nn.Module):
         d = c.embedding_dim
         self.n1, self.self_attn, self.n2, self.cross = _RMSNorm(d), _Attention(c), _RMSNorm(d), _Attention(c)
         self.n3, self.mlp, self.drop = _RMSNorm(d), _MLP(c), _FastDropout(c.dropout)
+        # recency_bias: (H, max_seq_len + 1) flattened, so AdamW treats it as a bias (no weight decay); column r is
+        # r items back from the newest, the last column the user token; zeros = no bias at the start
+        self.recency = nn.Parameter(torch.zeros(c.num_heads * (c.max_seq_len + 1))) if c.recency_bias else None
 
     def forward(self, x, # (B, K, t, d) K beams of t tokens
                 cross_kv, # this layer's (k, v) of the encoder output, each (B, H, T, dh)
@@ -155,6 +167,7 @@ class _DecoderBlock(nn.Module):
                 need_weights=False,
                 cache:list|None=None, # self-attention [k, v] of the t0 earlier positions, each (B·K, H, t0, dh);
                                       # [] before the first; extended in place
+                mem_recency=None, # (1|K·t, T) items back from the newest of each encoder token (`Tiger.memory_recency`)
                ):
         B, K, t, d = x.shape
         h = x.reshape(B * K, t, d)
@@ -167,7 +180,12 @@ class _DecoderBlock(nn.Module):
         mask = None if t0 == 0 or t == 1 else torch.ones(t, t0 + t, dtype=torch.bool, device=x.device).tril(t0)
         a, _ = self.self_attn(hn, kv=kv, mask=mask, causal=t0 == 0)
         h = h + self.drop(a)
-        c, w = self.cross(self.n2(h).view(B, K * t, d), kv=cross_kv, mask=mem_mask, need_weights=need_weights)
+        bias = None
+        if self.recency is not None:
+            if mem_recency is None: raise ValueError("this block has recency_bias: pass mem_recency.")
+            bias = self.recency.view(self.cross.h, -1)[:, mem_recency]  # (H, 1|K·t, T)
+        c, w = self.cross(self.n2(h).view(B, K * t, d), kv=cross_kv, mask=mem_mask, need_weights=need_weights,
+                          bias=bias)
         h = h + self.drop(c).view(B * K, t, d)
         h = h + self.drop(self.mlp(self.n3(h)))
         return h.view(B, K, t, d), w
@@ -264,6 +282,19 @@ def _token_items(self:Tiger, T:int, device)->torch.Tensor:
     return torch.cat([torch.full((1,), -1, device=device), torch.arange(T - 1, device=device) // self.config.n_levels])
 
 @patch
+def memory_recency(self:Tiger, T:int, device,
+                   per_target:bool=False, # False: one row, the newest item is the last column (left-padded history);
+                                          # True: `forward_sequence`'s S·L queries, target k's newest is column k
+                  )->torch.Tensor|None:
+    "Items back from the newest of each of the T encoder tokens, (1, T) or (S·L, T); `max_seq_len` = the user token."
+    if not self.config.recency_bias: return None
+    item, S = self._token_items(T, device), (T - 1) // self.config.n_levels  # (T,) history column, -1 = user
+    newest = torch.arange(S, device=device).repeat_interleave(self.config.n_levels) if per_target else \
+             torch.full((1,), S - 1, device=device)  # (Q,) each query's newest column
+    back = (newest[:, None] - item[None, :]).clamp(0, self.config.max_seq_len - 1)  # (Q, T); later items are masked
+    return back.masked_fill(item[None, :] < 0, self.config.max_seq_len)
+
+@patch
 def encode(self:Tiger, history, user=None, need_weights:bool=False):
     "Encoder states (B, T, d) and the key mask (B, 1, 1, T) of `history` (B, S)."
     c = self.config
@@ -301,14 +332,16 @@ def decode(self:Tiger, tokens, # (B, K, t) input tokens of K beams (with `cache`
            mem_mask, need_weights:bool=False,
            cache:list|None=None, # per decoder layer a self-attention [k, v] cache, extended in place
                                  # (start: `[[] for _ in model.decoder]`)
+           mem_recency=None, # with `recency_bias`: `memory_recency` of the encoder tokens (default: one row)
           ):
     "Decoder states (B, K, t, d) of the input positions."
     t0 = cache[0][0].shape[2] if cache and cache[0] else 0  # positions already cached
     t = tokens.shape[-1]
     x = self.drop(self.tok(tokens) + self.dec_pos(torch.arange(t0, t0 + t, device=tokens.device)))
+    if mem_recency is None: mem_recency = self.memory_recency(mem_mask.shape[-1], tokens.device)
     ws = []
     for i, (blk, kv) in enumerate(zip(self.decoder, cross_kv)):
-        x, w = blk(x, kv, mem_mask, need_weights, cache=None if cache is None else cache[i])
+        x, w = blk(x, kv, mem_mask, need_weights, cache=None if cache is None else cache[i], mem_recency=mem_recency)
         ws.append(w)
     return self.dec_norm(x), ws
 
@@ -368,7 +401,8 @@ def forward_sequence(self:Tiger, seq, # (B, S + 1) item indices, left-padded wit
     mem_mask = (key_mask & sees.repeat_interleave(L, 0)[None, None])  # (B, 1, S·L, T)
     tgt = self.sem_ids[items.clamp(min=0)]  # (B, S, L)
     dec_in = self._teacher_input(tgt.reshape(B * S, L)).view(B, S, L)
-    h, _ = self.decode(dec_in, self.cross_keys_values(memory), mem_mask)  # (B, S, L, d)
+    rec = self.memory_recency(T, seq.device, per_target=True)  # (S·L, T) or None
+    h, _ = self.decode(dec_in, self.cross_keys_values(memory), mem_mask, mem_recency=rec)  # (B, S, L, d)
     logits = self.level_logits(h[counted])  # (N, L, V)
     loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt[counted].reshape(-1))
     return logits, loss
