@@ -31,3 +31,21 @@ def runtime(a):
     sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
     label = str(dev) + (f" ({torch.get_num_threads()} threads)" if dev.type == "cpu" else "")
     return dev, sync, label
+
+
+def add_saved_model_args(ap, users_help:str):
+    "Add the options of the scripts that read one saved TIGER: the model folder, dataset, split and a user subset."
+    ap.add_argument("model", help="a folder saved by Tiger.save_pretrained (a run's best/)")
+    ap.add_argument("--dataset", default="beauty")
+    ap.add_argument("--split", default="valid", choices=("valid", "test"))
+    ap.add_argument("--users", type=int, default=4000, help=users_help + " (0: all)")
+    ap.add_argument("--seed", type=int, default=7, help="of the user subset (7: not the trainer's validation users)")
+
+
+def load_saved_model(a):
+    "(dataset, the model in eval mode, the seeded user subset or None for all) of `add_saved_model_args`' options."
+    from genrec.data import load_dataset
+    from genrec.tiger import Tiger
+    from genrec.training import user_subset
+    ds = load_dataset(a.dataset)
+    return ds, Tiger.from_pretrained(a.model).eval(), user_subset(ds.n_users, a.users or None, a.seed)

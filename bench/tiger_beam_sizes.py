@@ -10,24 +10,16 @@ test split only to report the one chosen.
 """
 import argparse, time
 import torch
-from genrec.data import load_dataset
-from genrec.tiger import Tiger
 from genrec.tiger_eval import evaluate_tiger
-from genrec.training import user_subset
+from common import add_saved_model_args, load_saved_model  # bench/common.py
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("model", help="a folder saved by Tiger.save_pretrained (a run's best/)")
-    p.add_argument("--dataset", default="beauty")
-    p.add_argument("--split", default="valid", choices=("valid", "test"))
-    p.add_argument("--users", type=int, default=4000, help="users decoded per beam size (0: all)")
+    add_saved_model_args(p, "users decoded per beam size")
     p.add_argument("--beams", default="20,50,100", help="comma-separated beam sizes")
     p.add_argument("--batch_size", type=int, default=256)
-    p.add_argument("--seed", type=int, default=7)
     a = p.parse_args(argv)
-    ds = load_dataset(a.dataset)
-    model = Tiger.from_pretrained(a.model).eval()
-    users = user_subset(ds.n_users, a.users or None, a.seed)
+    ds, model, users = load_saved_model(a)
     n = ds.n_users if users is None else len(users)
     trie = model.sem_id_trie()
     print(f"{a.model}: {a.split}, {n} users, {torch.get_num_threads()} threads")

@@ -8,17 +8,15 @@ of users (`--seed`, default 7: not the trainer's 2,000 validation users): how ma
 if it misses them, it is recall of item-to-item transitions. Decoding is the trainer's (beam 20, the model's trie).
 """
 import argparse, time
-import numpy as np, torch
+import numpy as np
 from genrec.baselines import Transition
-from genrec.data import load_dataset
-from genrec.tiger import Tiger
+from genrec.metrics import TopKAccumulator
 from genrec.tiger_eval import tiger_topk
-from genrec.training import user_subset
+from common import add_saved_model_args, load_saved_model  # bench/common.py
 
 def hit_rank(top, target)->np.ndarray:
-    "(N,) 1-based rank of the target in each row of `top` (distinct items, best first); 0 when absent."
-    hit = torch.as_tensor(top) == torch.as_tensor(target)[:, None]
-    return torch.where(hit.any(1), hit.long().argmax(1) + 1, 0).numpy()
+    "(N,) 1-based rank of the target in each row of `top`, 0 when absent (the metrics' own ranks)."
+    return TopKAccumulator().update(top, target).ranks[0].numpy()
 
 def rank_hist(rank, k=10):
     "How many targets sit at ranks 1..k."
@@ -26,15 +24,9 @@ def rank_hist(rank, k=10):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("model", help="a folder saved by Tiger.save_pretrained (a run's best/)")
-    p.add_argument("--dataset", default="beauty")
-    p.add_argument("--split", default="valid", choices=("valid", "test"))
-    p.add_argument("--users", type=int, default=4000, help="users compared (0: all)")
-    p.add_argument("--seed", type=int, default=7)
+    add_saved_model_args(p, "users compared")
     a = p.parse_args(argv)
-    ds = load_dataset(a.dataset)
-    model = Tiger.from_pretrained(a.model).eval()
-    users = user_subset(ds.n_users, a.users or None, a.seed)
+    ds, model, users = load_saved_model(a)
     t0 = time.perf_counter()
     top, t = tiger_topk(model, ds, a.split, users=users, k=20, beam_size=20)
     dec_s = time.perf_counter() - t0
