@@ -11,11 +11,14 @@ model's forward, in rounds that interleave the modes so machine drift hits all o
   block_causal:bf16  block-causal encoder, one pass per piece of a user's sequence (examples = targets)
 Options: `torch_kernels` runs the model with PyTorch's own attention and dropout (F.scaled_dot_product_attention and
 F.dropout everywhere, what genrec did before its CPU paths), `noattndrop` sets attn_dropout=0, `nodrop` dropout=0,
-`recency` sets recency_bias=True (the decoder's cross-attention biased by how many items back; ninth sitting of #12).
+`recency` sets recency_bias=True (the decoder's cross-attention biased by how many items back; ninth sitting of #12),
+`compile` times the model under `torch.compile(dynamic=True)` (its compile time, the warm-up, is printed apart),
+`unlikelihood` sets history_unlikelihood=1.0 (a second, teacher-forced decoder pass per target on its newest history item).
 With --decode_each every mode's model is also timed decoding (interleaved rounds); otherwise only the first mode's.
 
 python bench/bench_tiger.py --threads 2 --decode_users 0 --modes block_causal:bf16:torch_kernels,block_causal:bf16,block_causal:bf16:noattndrop,block_causal:bf16:nodrop
 python bench/bench_tiger.py --threads 2 --modes block_causal:no:noattndrop,block_causal:no:noattndrop:recency --decode_each
+python bench/bench_tiger.py --threads 2 --decode_users 256 --rounds 4 --modes block_causal:no:noattndrop:recency,block_causal:no:noattndrop:recency:compile,block_causal:no:noattndrop:recency:unlikelihood
 """
 import argparse, time, platform
 import numpy as np, torch
@@ -54,11 +57,13 @@ def main():
         kind, prec, *opts = m.split(":")
         torch.manual_seed(a.seed)
         mc = TigerConfig(block_causal=kind == "block_causal", attn_dropout=0.0 if "noattndrop" in opts else None,
-                         dropout=0.0 if "nodrop" in opts else 0.1, recency_bias="recency" in opts)
+                         dropout=0.0 if "nodrop" in opts else 0.1, recency_bias="recency" in opts,
+                         history_unlikelihood=1.0 if "unlikelihood" in opts else 0.0)
         model = Tiger(mc, ids).to(dev).train()
         batches = epoch_batches(tr, 0, a.seed, a.batch_size, bucket_by_length=kind != "random",
                                 segments=seg if kind == "block_causal" else None)
-        modes.append(dict(name=m, model=model, opt=torch.optim.AdamW(model.parameters(), 1e-3), batches=batches,
+        fwd = torch.compile(model, dynamic=True) if "compile" in opts else model
+        modes.append(dict(name=m, model=model, fwd=fwd, opt=torch.optim.AdamW(model.parameters(), 1e-3), batches=batches,
                           dt=dts[prec], n=0, t=0.0, rates=[], bc=kind == "block_causal",
                           kernels="torch" if "torch_kernels" in opts else "genrec"))
     def step(md, i):
@@ -67,12 +72,13 @@ def main():
         b = {k: v.to(dev) for k, v in take_batch(tr, idx).items()}
         n_t = serve_of[idx].to(dev) if md["bc"] else None
         with torch.autocast(dev.type, dtype=md["dt"], enabled=md["dt"] is not None):
-            _, loss = md["model"](b["history"], b["target"], b["user"], n_targets=n_t)
+            _, loss = md["fwd"](b["history"], b["target"], b["user"], n_targets=n_t)
         loss.backward(); torch.nn.utils.clip_grad_norm_(md["model"].parameters(), 1.0)
         md["opt"].step(); md["opt"].zero_grad(set_to_none=True)
         return int(n_t.sum()) if md["bc"] else len(idx)
     rng = np.random.default_rng(a.seed)
-    for md in modes: step(md, 0)  # warm-up
+    for md in modes:  # warm-up (and, for `compile`, the compilation): timed apart
+        sync(); t = time.perf_counter(); step(md, 0); sync(); md["warm_s"] = time.perf_counter() - t
     for r in range(a.rounds):
         draw = rng.integers(1, 2**62, a.train_steps)  # this round's batches: the same draw for every mode, so modes with
         for md in modes:                              # the same batching time the very same batches
@@ -105,10 +111,11 @@ def main():
     base = modes[0]["n"] / modes[0]["t"]
     print(f"\nTIGER paper size ({model.num_parameters():,} parameters), Beauty, {name}; "
           f"{a.rounds} interleaved rounds × {a.train_steps} steps, batch {a.batch_size}\n")
-    print(f"| training mode | examples/s (overall) | per round | vs {modes[0]['name']} |\n|---|---|---|---|")
+    print(f"| training mode | examples/s (overall) | per round | vs {modes[0]['name']} | warm-up step |\n|---|---|---|---|---|")
     for md in modes:
         rate = md["n"] / md["t"]
-        print(f"| {md['name']} | {rate:,.0f} | {' / '.join(f'{x:,.0f}' for x in md['rates'])} | {rate / base:.2f}× |")
+        print(f"| {md['name']} | {rate:,.0f} | {' / '.join(f'{x:,.0f}' for x in md['rates'])} | {rate / base:.2f}× "
+              f"| {md['warm_s']:.1f} s |")
     n_test, n_train = len(te["target"]), len(tr["target"])
     print("\n| decoding | value |\n|---|---|")
     for md in decoded:

@@ -39,6 +39,7 @@ class TigerConfig:
     item_id_embeddings:bool=False # encoder: add a learned per-item embedding to its code tokens (not in the paper)
     recency_bias:bool=False # decoder cross-attention: a learned bias per head by how many items back a history item
                             # is (0 = the newest); not in the paper
+    history_unlikelihood:float=0.0 # training loss: + this weight × -log(1 - P(the newest history item)); not in the paper
 
     @property
     def n_levels(self)->int: "Codes per item, the uniqueness code included."; return self.sem_id_dim + 1
@@ -47,6 +48,8 @@ class TigerConfig:
         for k in ("embedding_dim", "attn_dim", "num_heads", "n_layers", "mlp_dim", "max_seq_len", "num_item_embeddings",
                   "num_user_embeddings", "sem_id_dim"):
             if getattr(self, k) < 1: raise ValueError(f"{k} must be ≥ 1, got {getattr(self, k)}.")
+        if not self.history_unlikelihood >= 0:
+            raise ValueError(f"history_unlikelihood must be ≥ 0, got {self.history_unlikelihood}.")
         for k in ("dropout", "attn_dropout"):
             p = getattr(self, k)
             if p is not None and not 0 <= p < 1: raise ValueError(f"{k} must be in [0, 1), got {p}.")
@@ -376,9 +379,16 @@ def forward(self:Tiger, history, # (B, S) item indices, -1 = padding
         return self.forward_sequence(seq, n_targets, user)
     memory, mem_mask, _ = self.encode(history, user)
     tgt = self.sem_ids[torch.as_tensor(target, device=self.sem_ids.device).long()]  # (B, L)
-    h, _ = self.decode(self._teacher_input(tgt)[:, None], self.cross_keys_values(memory), mem_mask)
+    dec_in = self._teacher_input(tgt)[:, None]  # (B, 1, L)
+    if self.config.history_unlikelihood:  # the newest history item (left padding: the last column) as a second beam
+        newest = torch.as_tensor(history, device=tgt.device).long()[:, -1]  # (B,)
+        neg = self.sem_ids[newest.clamp(min=0)]  # (B, L)
+        dec_in = torch.cat([dec_in, self._teacher_input(neg)[:, None]], 1)  # (B, 2, L)
+    h, _ = self.decode(dec_in, self.cross_keys_values(memory), mem_mask)
     logits = self.level_logits(h[:, 0])  # (B, L, V)
     loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1))
+    if self.config.history_unlikelihood and (newest >= 0).any():
+        loss = loss + self.config.history_unlikelihood * self.repeat_unlikelihood(h[:, 1][newest >= 0], neg[newest >= 0])
     return logits, loss
 
 @patch
@@ -402,10 +412,26 @@ def forward_sequence(self:Tiger, seq, # (B, S + 1) item indices, left-padded wit
     tgt = self.sem_ids[items.clamp(min=0)]  # (B, S, L)
     dec_in = self._teacher_input(tgt.reshape(B * S, L)).view(B, S, L)
     rec = self.memory_recency(T, seq.device, per_target=True)  # (S·L, T) or None
-    h, _ = self.decode(dec_in, self.cross_keys_values(memory), mem_mask, mem_recency=rec)  # (B, S, L, d)
-    logits = self.level_logits(h[counted])  # (N, L, V)
+    ul = self.config.history_unlikelihood
+    if ul:  # target k's newest history item is hist[:, k]: S more beams, with target k's mask and recency
+        neg = self.sem_ids[hist.clamp(min=0)]  # (B, S, L)
+        dec_in = torch.cat([dec_in, self._teacher_input(neg.reshape(B * S, L)).view(B, S, L)], 1)  # (B, 2S, L)
+        mem_mask, rec = torch.cat([mem_mask, mem_mask], 2), None if rec is None else torch.cat([rec, rec], 0)
+    h, _ = self.decode(dec_in, self.cross_keys_values(memory), mem_mask, mem_recency=rec)  # (B, S or 2S, L, d)
+    logits = self.level_logits(h[:, :S][counted])  # (N, L, V)
     loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt[counted].reshape(-1))
+    if ul: loss = loss + ul * self.repeat_unlikelihood(h[:, S:][counted], neg[counted])  # counted: hist[:, k] ≥ 0
     return logits, loss
+
+# %% ../nbs/05_tiger.ipynb #a11ce002
+@patch
+def repeat_unlikelihood(self:Tiger, h, # (N, L, d) decoder states of N items' teacher-forced codes
+                        codes, # (N, L) those items' codes
+                       )->torch.Tensor:
+    "Mean over the N items of -log(1 - P(item)), P = the product of its code probabilities."
+    logp = self.level_logits(h).log_softmax(-1).gather(-1, codes[..., None]).squeeze(-1).sum(-1)  # (N,)
+    return -torch.log(-torch.expm1(logp.clamp(max=-1e-4))).mean()
+
 
 # %% ../nbs/05_tiger.ipynb #1d0061f5
 @patch
