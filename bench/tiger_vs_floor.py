@@ -60,6 +60,8 @@ def main(argv=None):
         print(f"\nOn the {both.sum()} targets both find: mean rank TIGER {rt[both].mean():.2f}, "
               f"floor {rf[both].mean():.2f}; TIGER ranks it higher in {(rt[both] < rf[both]).sum()}, "
               f"lower in {(rt[both] > rf[both]).sum()}")
+    repeats = sum(int(x) in set(np.asarray(hist[i]).tolist()) for x, i in zip(tgt, u))
+    print(f"\nTargets that are an item of their own history: {repeats} of {n}")
     print("\n| in the top 10 | history items per list | lists with one at rank 1 | "
           + " | ".join(f"{b} back" for b in range(6)) + " |\n|" + "---|" * 9)
     for name, tp in (("TIGER", np.asarray(top)), ("floor", np.asarray(floor))):

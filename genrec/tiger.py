@@ -382,13 +382,13 @@ def forward(self:Tiger, history, # (B, S) item indices, -1 = padding
     dec_in = self._teacher_input(tgt)[:, None]  # (B, 1, L)
     if self.config.history_unlikelihood:  # the newest history item (left padding: the last column) as a second beam
         newest = torch.as_tensor(history, device=tgt.device).long()[:, -1]  # (B,)
-        neg = self.sem_ids[newest.clamp(min=0)]  # (B, L)
+        has, neg = newest >= 0, self.sem_ids[newest.clamp(min=0)]  # (B,) a history to penalise, (B, L) its codes
         dec_in = torch.cat([dec_in, self._teacher_input(neg)[:, None]], 1)  # (B, 2, L)
     h, _ = self.decode(dec_in, self.cross_keys_values(memory), mem_mask)
     logits = self.level_logits(h[:, 0])  # (B, L, V)
     loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1))
-    if self.config.history_unlikelihood and (newest >= 0).any():
-        loss = loss + self.config.history_unlikelihood * self.repeat_unlikelihood(h[:, 1][newest >= 0], neg[newest >= 0])
+    if self.config.history_unlikelihood and has.any():
+        loss = loss + self.config.history_unlikelihood * self.repeat_unlikelihood(h[:, 1][has], neg[has])
     return logits, loss
 
 @patch
