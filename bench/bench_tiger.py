@@ -13,12 +13,15 @@ Options: `torch_kernels` runs the model with PyTorch's own attention and dropout
 F.dropout everywhere, what genrec did before its CPU paths), `noattndrop` sets attn_dropout=0, `nodrop` dropout=0,
 `recency` sets recency_bias=True (the decoder's cross-attention biased by how many items back; ninth sitting of #12),
 `compile` times the model under `torch.compile(dynamic=True)` (its compile time, the warm-up, is printed apart),
-`unlikelihood` sets history_unlikelihood=1.0 (a second, teacher-forced decoder pass per target on its newest history item).
+`unlikelihood` sets history_unlikelihood=1.0 (a second, teacher-forced decoder pass per target on its newest history item),
+`allcols` decodes every column of a block-causal piece, also the targets an earlier piece served (what main did before the
+eleventh sitting of #12; `forward_sequence(..., decode_all_columns=True)`, the same loss).
 With --decode_each every mode's model is also timed decoding (interleaved rounds); otherwise only the first mode's.
 
 python bench/bench_tiger.py --threads 2 --decode_users 0 --modes block_causal:bf16:torch_kernels,block_causal:bf16,block_causal:bf16:noattndrop,block_causal:bf16:nodrop
 python bench/bench_tiger.py --threads 2 --modes block_causal:no:noattndrop,block_causal:no:noattndrop:recency --decode_each
 python bench/bench_tiger.py --threads 2 --decode_users 256 --rounds 4 --modes block_causal:no:noattndrop:recency,block_causal:no:noattndrop:recency:compile,block_causal:no:noattndrop:recency:unlikelihood
+python bench/bench_tiger.py --threads 2 --decode_users 0 --rounds 4 --modes block_causal:no:noattndrop:recency:allcols,block_causal:no:noattndrop:recency,block_causal:no:noattndrop:recency:unlikelihood:allcols,block_causal:no:noattndrop:recency:unlikelihood
 """
 import argparse, time, platform
 import numpy as np, torch
@@ -64,7 +67,7 @@ def main():
                                 segments=seg if kind == "block_causal" else None)
         fwd = torch.compile(model, dynamic=True) if "compile" in opts else model
         modes.append(dict(name=m, model=model, fwd=fwd, opt=torch.optim.AdamW(model.parameters(), 1e-3), batches=batches,
-                          dt=dts[prec], n=0, t=0.0, rates=[], bc=kind == "block_causal",
+                          dt=dts[prec], n=0, t=0.0, rates=[], bc=kind == "block_causal", allcols="allcols" in opts,
                           kernels="torch" if "torch_kernels" in opts else "genrec"))
     def step(md, i):
         kernels(md["kernels"])
@@ -72,7 +75,10 @@ def main():
         b = {k: v.to(dev) for k, v in take_batch(tr, idx).items()}
         n_t = serve_of[idx].to(dev) if md["bc"] else None
         with torch.autocast(dev.type, dtype=md["dt"], enabled=md["dt"] is not None):
-            _, loss = md["fwd"](b["history"], b["target"], b["user"], n_targets=n_t)
+            if md["allcols"]:
+                seq = torch.cat([b["history"], b["target"][:, None]], 1)
+                _, loss = md["model"].forward_sequence(seq, n_t, b["user"], decode_all_columns=True)
+            else: _, loss = md["fwd"](b["history"], b["target"], b["user"], n_targets=n_t)
         loss.backward(); torch.nn.utils.clip_grad_norm_(md["model"].parameters(), 1.0)
         md["opt"].step(); md["opt"].zero_grad(set_to_none=True)
         return int(n_t.sum()) if md["bc"] else len(idx)

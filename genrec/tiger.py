@@ -395,6 +395,7 @@ def forward(self:Tiger, history, # (B, S) item indices, -1 = padding
 def forward_sequence(self:Tiger, seq, # (B, S + 1) item indices, left-padded with -1
                      n_targets=None, # (B,) targets counted per row: the last n_targets (default: all)
                      user=None, # (B,) user indices
+                     decode_all_columns:bool=False, # also decode the columns no row counts (same result, slower)
                     ):
     "Logits (N, L, V) of the N counted targets and their mean cross-entropy: every prefix of each row at once."
     if not self.config.block_causal:
@@ -405,22 +406,27 @@ def forward_sequence(self:Tiger, seq, # (B, S + 1) item indices, left-padded wit
     col = torch.arange(S, device=seq.device)
     counted = (hist >= 0) & (items >= 0)  # (B, S)
     if n_targets is not None: counted &= col >= S - torch.as_tensor(n_targets, device=seq.device)[:, None]
-    memory, key_mask, _ = self.encode(hist, user)  # (B, T, d), T = 1 + S·L
+    # each row's counted targets are its last columns: the decoder starts at the first column any row counts
+    first = 0 if decode_all_columns or not counted.any() else int(counted.any(0).float().argmax())
+    C = S - first  # decoded columns
+    memory, key_mask, _ = self.encode(hist, user)  # (B, T, d), T = 1 + S·L: the encoder still reads every column
     L, T = self.config.n_levels, memory.shape[1]
-    sees = self._token_items(T, seq.device)[None, :] <= col[:, None]  # (S, T): target k sees items ≤ k, the user
-    mem_mask = (key_mask & sees.repeat_interleave(L, 0)[None, None])  # (B, 1, S·L, T)
-    tgt = self.sem_ids[items.clamp(min=0)]  # (B, S, L)
-    dec_in = self._teacher_input(tgt.reshape(B * S, L)).view(B, S, L)
+    sees = self._token_items(T, seq.device)[None, :] <= col[first:, None]  # (C, T): target k sees items ≤ k, the user
+    mem_mask = (key_mask & sees.repeat_interleave(L, 0)[None, None])  # (B, 1, C·L, T)
+    counted = counted[:, first:]  # (B, C)
+    tgt = self.sem_ids[items[:, first:].clamp(min=0)]  # (B, C, L)
+    dec_in = self._teacher_input(tgt.reshape(B * C, L)).view(B, C, L)
     rec = self.memory_recency(T, seq.device, per_target=True)  # (S·L, T) or None
+    if rec is not None: rec = rec[first * L:]  # (C·L, T)
     ul = self.config.history_unlikelihood
-    if ul:  # target k's newest history item is hist[:, k]: S more beams, with target k's mask and recency
-        neg = self.sem_ids[hist.clamp(min=0)]  # (B, S, L)
-        dec_in = torch.cat([dec_in, self._teacher_input(neg.reshape(B * S, L)).view(B, S, L)], 1)  # (B, 2S, L)
+    if ul:  # target k's newest history item is hist[:, k]: C more beams, with target k's mask and recency
+        neg = self.sem_ids[hist[:, first:].clamp(min=0)]  # (B, C, L)
+        dec_in = torch.cat([dec_in, self._teacher_input(neg.reshape(B * C, L)).view(B, C, L)], 1)  # (B, 2C, L)
         mem_mask, rec = torch.cat([mem_mask, mem_mask], 2), None if rec is None else torch.cat([rec, rec], 0)
-    h, _ = self.decode(dec_in, self.cross_keys_values(memory), mem_mask, mem_recency=rec)  # (B, S or 2S, L, d)
-    logits = self.level_logits(h[:, :S][counted])  # (N, L, V)
+    h, _ = self.decode(dec_in, self.cross_keys_values(memory), mem_mask, mem_recency=rec)  # (B, C or 2C, L, d)
+    logits = self.level_logits(h[:, :C][counted])  # (N, L, V)
     loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt[counted].reshape(-1))
-    if ul: loss = loss + ul * self.repeat_unlikelihood(h[:, S:][counted], neg[counted])  # counted: hist[:, k] ≥ 0
+    if ul: loss = loss + ul * self.repeat_unlikelihood(h[:, C:][counted], neg[counted])  # counted: hist[:, k] ≥ 0
     return logits, loss
 
 # %% ../nbs/05_tiger.ipynb #a11ce002

@@ -250,6 +250,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
             # +25 %: on Beauty (AVX2, fp32) the whole splits decoded at 67 users/s, against ~73 at the first validation
             # (its wall time less its training time) in one run and 60 (this timer) in another
             reserve["s"] = 1.25 * final_decode_users / reserve["users_s"]
+            reserve["val_s"] = time.perf_counter() - t_val  # a time-limit stop validates once more (below)
             deadline = stop_time()
             bar.set_description(f"tiger (time limit: stops by {clock(deadline)})")
             if progress and main:
@@ -274,10 +275,10 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
     t_now = time.perf_counter()
     limit = None if stop_after_minutes is None else t_now + 60 * stop_after_minutes
     finish = None if finish_by is None else t_now + finish_by - time.time()
-    reserve = dict(users_s=None, s=0.0)
+    reserve = dict(users_s=None, s=0.0, val_s=0.0)
     clock = lambda t: time.strftime('%H:%M', time.localtime(time.time() + t - time.perf_counter()))
     def stop_time():  # the perf_counter() at which training stops; None: no limit
-        ends = [t for t in (limit, None if finish is None else finish - reserve["s"]) if t is not None]
+        ends = [t for t in (limit, None if finish is None else finish - reserve["s"] - reserve["val_s"]) if t is not None]
         return min(ends) if ends else None
     deadline = stop_time()
     bar = progress_bar(total=total, initial=step, disable=not (progress and main), dynamic_ncols=True,
@@ -345,6 +346,15 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
                 stopping = stopping or patience_out
                 if world > 1 and deadline is not None:  # every process must agree to stop at the same step
                     stopping = bool(acc.reduce(torch.tensor(float(stopping), device=dev), "max"))
+                timed_out = stopping and not patience_out and deadline is not None and \
+                            not (stop_after_steps is not None and step >= stop_after_steps)
+                if timed_out and (not history or history[-1]["step"] != step):
+                    # a time limit stops between validations: the steps since the last one (the lowest learning
+                    # rates of a decay fitted to the limit) get their validation, so they can be the best checkpoint
+                    if run_n:
+                        last_loss = float(acc.reduce(run_loss, "mean")) / run_n
+                        losses.append((step, last_loss)); run_loss.zero_(); run_n = 0
+                    validate(last_loss)
                 if step % save_every == 0 or step == total or stopping:
                     checkpoint(run_dir/"checkpoints"/f"step_{step:07d}")
                     if main:
