@@ -407,7 +407,8 @@ def forward_sequence(self:Tiger, seq, # (B, S + 1) item indices, left-padded wit
     counted = (hist >= 0) & (items >= 0)  # (B, S)
     if n_targets is not None: counted &= col >= S - torch.as_tensor(n_targets, device=seq.device)[:, None]
     # each row's counted targets are its last columns: the decoder starts at the first column any row counts
-    first = 0 if decode_all_columns or not counted.any() else int(counted.any(0).float().argmax())
+    any_row = counted.any(0)  # (S,)
+    first = 0 if decode_all_columns or not any_row.any() else int(any_row.float().argmax())
     C = S - first  # decoded columns
     memory, key_mask, _ = self.encode(hist, user)  # (B, T, d), T = 1 + S·L: the encoder still reads every column
     L, T = self.config.n_levels, memory.shape[1]

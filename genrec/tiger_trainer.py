@@ -292,6 +292,11 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
     def show(loss):  # on the progress bar: loss, speed, the best validation Recall@10 so far
         bar.set_postfix(loss=f"{loss:.3f}", ex_s=f"{n_ex / max(t_train, 1e-9):,.0f}",
                         best_r10=f"{max(best['recall@10'], 0):.4f}")
+    def flush_loss()->float:  # the mean training loss since the last flush, recorded in `losses`
+        nonlocal run_n
+        loss = float(acc.reduce(run_loss, "mean")) / run_n
+        losses.append((step, loss)); run_loss.zero_(); run_n = 0
+        return loss
     def fit_schedule():  # decay_epochs='time_limit': end the decay where the time limit falls at this session's pace
         now = time.perf_counter()
         pace = (now - t_start) / max(1, step - step0)  # wall s per step, the validation just done included
@@ -328,9 +333,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
                 t_train += time.perf_counter() - t0
                 step_log.append((time.perf_counter() - t0, n_ex - n_logged)); n_logged = n_ex
                 if step % cfg.wandb_log_interval == 0 or step == total or step % eval_every == 0:
-                    last_loss = float(acc.reduce(run_loss, "mean")) / run_n
-                    losses.append((step, last_loss))
-                    run_loss.zero_(); run_n = 0
+                    last_loss = flush_loss()
                     show(last_loss)
                     if acc.log_with: acc.log({"train/loss": last_loss, "train/lr": sched.get_last_lr()[0],
                                               "train/examples_per_s": n_ex / t_train}, step=step)
@@ -351,9 +354,7 @@ def train_tiger(cfg:TigerTrainConfig, ds:RecDataset, sem_ids, # (n_items, sem_id
                 if timed_out and (not history or history[-1]["step"] != step):
                     # a time limit stops between validations: the steps since the last one (the lowest learning
                     # rates of a decay fitted to the limit) get their validation, so they can be the best checkpoint
-                    if run_n:
-                        last_loss = float(acc.reduce(run_loss, "mean")) / run_n
-                        losses.append((step, last_loss)); run_loss.zero_(); run_n = 0
+                    if run_n: last_loss = flush_loss()
                     validate(last_loss)
                 if step % save_every == 0 or step == total or stopping:
                     checkpoint(run_dir/"checkpoints"/f"step_{step:07d}")
