@@ -49,11 +49,16 @@ def tokenizer_features(ds:RecDataset,
                        model:str="all-MiniLM-L6-v2", # text encoder (name or folder; see `item_embeddings`)
                        cooc_dim:int=64, # co-occurrence vector size
                        seed:int=0, # seeds the co-occurrence SVD
+                       cooc_weight:float=0.5, # 'text+cooc': the co-occurrence half's share of each row's squared norm
                       )->np.ndarray:
     "(n_items, dim) float32 rows the semantic-ID tokenizer reads, row i = item index i."
     if features not in ITEM_FEATURES:
         raise ValueError(f"item features must be one of {ITEM_FEATURES}, got {features!r}.")
+    if not 0 <= cooc_weight <= 1: raise ValueError(f"cooc_weight must be in [0, 1], got {cooc_weight}.")
     text = item_embeddings(ds, model)
     if features == "text": return text
     text = text / np.maximum(np.linalg.norm(text, axis=1, keepdims=True), 1e-8)
-    return (np.hstack([text, cooccurrence_embeddings(ds, cooc_dim, seed=seed)]) / np.sqrt(2)).astype(np.float32)
+    cooc = cooccurrence_embeddings(ds, cooc_dim, seed=seed)
+    # √(2(1-w)) and √(2w) are exactly 1 at w = 0.5: the rows are then [text, cooc] / √2 to the last bit
+    return (np.hstack([text * np.sqrt(2 * (1 - cooc_weight)), cooc * np.sqrt(2 * cooc_weight)]) / np.sqrt(2)
+           ).astype(np.float32)

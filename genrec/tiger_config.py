@@ -62,6 +62,8 @@ class TigerTrainConfig:
     tokenizer:str="rqvae" # when no pretrained_rqvae_path: 'rqvae' (train one) or 'rqkmeans' (residual k-means, fast)
     item_features:str="text" # what the tokenizer reads: 'text' (the paper) or 'text+cooc' (+ a co-occurrence vector
                              # from the training sequences; `genrec.item_features`)
+    cooc_weight:float=0.5 # item_features='text+cooc': the co-occurrence half's share of each row's squared norm
+                          # (0.5: the two halves weigh alike; 1: co-occurrence alone)
     compile:str="no" # torch.compile the model: 'no', 'default', 'reduce-overhead' (CUDA graphs) or 'max-autotune'
     fused_adamw:bool=False # AdamW's fused kernel (one kernel for all parameters) instead of the foreach one
     rqvae_epochs:int=50 # most RQ-VAE epochs for tokenizer='rqvae'
@@ -83,6 +85,7 @@ class TigerTrainConfig:
             raise ValueError(f"tokenizer must be 'rqvae' or 'rqkmeans', got {self.tokenizer!r}.")
         if self.item_features not in ITEM_FEATURES:
             raise ValueError(f"item_features must be one of {ITEM_FEATURES}, got {self.item_features!r}.")
+        if not 0 <= self.cooc_weight <= 1: raise ValueError(f"cooc_weight must be in [0, 1], got {self.cooc_weight}.")
         for k in ("epochs", "batch_size", "gradient_accumulate_every", "beam_size", "eval_batch_size",
                   "keep_checkpoints", "wandb_log_interval"):
             if getattr(self, k) < 1: raise ValueError(f"{k} must be ≥ 1, got {getattr(self, k)}.")
@@ -130,7 +133,7 @@ def load_tiger_config(path:str|Path|None=None, # YAML file; None = defaults
 # how the run is watched, stored, or run fast
 RESUME_FREE = ("dataset_folder", "save_dir_root", "wandb_logging", "wandb_project", "wandb_log_interval",
                "tensorboard_logging", "eval_batch_size", "final_eval_users", "keep_checkpoints",
-               "pretrained_rqvae_path", "tokenizer", "item_features", "rqvae_epochs", "rqvae_select", "rqvae_patience",
+               "pretrained_rqvae_path", "tokenizer", "item_features", "cooc_weight", "rqvae_epochs", "rqvae_select", "rqvae_patience",
                "compile", "fused_adamw")
 RESUME_FIXED = ("dataset", "batch_size", "gradient_accumulate_every", "seed", "max_train_users", "subsample",
                 "augmentation", "bucket_by_length", *config_keys(TigerConfig))  # what each step computes

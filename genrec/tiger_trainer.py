@@ -396,17 +396,18 @@ def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset,
             src = f"{'RQ-VAE' if isinstance(tok, RqVae) else 'residual k-means'} {p}"
             ids = getattr(tok, "semantic_ids", None)
             if ids is None:
-                ids = add_uniqueness_level(tok.get_semantic_ids(tokenizer_features(ds, cfg.item_features)))
+                ids = add_uniqueness_level(tok.get_semantic_ids(tokenizer_features(ds, cfg.item_features, cooc_weight=cfg.cooc_weight)))
     elif reuse and (tok_dir/"semantic_ids.npy").exists():
         ids, src = load_semantic_ids(tok_dir/"semantic_ids"), f"ID table {tok_dir/'semantic_ids.npy'} (this run)"
     else:  # writes the model folder, semantic_ids.{npy,parquet} and health.json to tok_dir
-        tok, hist, _ = train_tokenizer(tokenizer_features(ds, cfg.item_features), cfg.tokenizer,
+        tok, hist, _ = train_tokenizer(tokenizer_features(ds, cfg.item_features, cooc_weight=cfg.cooc_weight), cfg.tokenizer,
                                        RqVaeConfig(n_levels=mc.sem_id_dim, codebook_size=mc.num_item_embeddings),
                                        epochs=cfg.rqvae_epochs, patience=cfg.rqvae_patience,
                                        select=cfg.rqvae_select, seed=cfg.seed, out_dir=tok_dir,
                                        progress=progress, overwrite=True)  # run_tiger guards the run folder
         ids = tok.semantic_ids
-        on = "" if cfg.item_features == "text" else f" on {cfg.item_features} features"
+        on = "" if cfg.item_features == "text" else f" on {cfg.item_features} features" + (
+            "" if cfg.cooc_weight == 0.5 else f" (cooc_weight {cfg.cooc_weight})")
         src = (f"residual k-means trained in this run{on}" if cfg.tokenizer == "rqkmeans" else
                f"RQ-VAE trained in this run{on} (epoch {hist['selected_epoch']} of {hist['trained_epochs']} kept, "
                f"select={cfg.rqvae_select!r})")
