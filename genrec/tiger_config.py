@@ -133,8 +133,8 @@ def load_tiger_config(path:str|Path|None=None, # YAML file; None = defaults
 # how the run is watched, stored, or run fast
 RESUME_FREE = ("dataset_folder", "save_dir_root", "wandb_logging", "wandb_project", "wandb_log_interval",
                "tensorboard_logging", "eval_batch_size", "final_eval_users", "keep_checkpoints",
-               "pretrained_rqvae_path", "tokenizer", "item_features", "cooc_weight", "rqvae_epochs", "rqvae_select", "rqvae_patience",
-               "compile", "fused_adamw")
+               "pretrained_rqvae_path", "tokenizer", "item_features", "cooc_weight", "rqvae_epochs", "rqvae_select",
+               "rqvae_patience", "compile", "fused_adamw")
 RESUME_FIXED = ("dataset", "batch_size", "gradient_accumulate_every", "seed", "max_train_users", "subsample",
                 "augmentation", "bucket_by_length", *config_keys(TigerConfig))  # what each step computes
 

@@ -383,6 +383,7 @@ def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset,
     from genrec.semantic_ids import add_uniqueness_level, load_semantic_ids
     from genrec.item_features import tokenizer_features
     mc, tok_dir = cfg.model, Path(run_dir or cfg.save_dir_root)/"tokenizer"
+    features = lambda: tokenizer_features(ds, cfg.item_features, cooc_weight=cfg.cooc_weight)  # (n_items, dim) rows
     if cfg.pretrained_rqvae_path is not None:
         p = Path(cfg.pretrained_rqvae_path)
         if p.suffix in (".npy", ".parquet") or (not p.exists() and p.with_name(p.name + ".npy").exists()):
@@ -396,11 +397,11 @@ def item_semantic_ids(cfg:TigerTrainConfig, ds:RecDataset,
             src = f"{'RQ-VAE' if isinstance(tok, RqVae) else 'residual k-means'} {p}"
             ids = getattr(tok, "semantic_ids", None)
             if ids is None:
-                ids = add_uniqueness_level(tok.get_semantic_ids(tokenizer_features(ds, cfg.item_features, cooc_weight=cfg.cooc_weight)))
+                ids = add_uniqueness_level(tok.get_semantic_ids(features()))
     elif reuse and (tok_dir/"semantic_ids.npy").exists():
         ids, src = load_semantic_ids(tok_dir/"semantic_ids"), f"ID table {tok_dir/'semantic_ids.npy'} (this run)"
     else:  # writes the model folder, semantic_ids.{npy,parquet} and health.json to tok_dir
-        tok, hist, _ = train_tokenizer(tokenizer_features(ds, cfg.item_features, cooc_weight=cfg.cooc_weight), cfg.tokenizer,
+        tok, hist, _ = train_tokenizer(features(), cfg.tokenizer,
                                        RqVaeConfig(n_levels=mc.sem_id_dim, codebook_size=mc.num_item_embeddings),
                                        epochs=cfg.rqvae_epochs, patience=cfg.rqvae_patience,
                                        select=cfg.rqvae_select, seed=cfg.seed, out_dir=tok_dir,
