@@ -15,21 +15,22 @@ import argparse
 from pathlib import Path
 import numpy as np
 from genrec.data import load_dataset
+from genrec.semantic_ids import load_semantic_ids
 
 def id_table(path)->np.ndarray:
-    "(n_items, levels) codes from a run folder, its tokenizer folder, or a semantic_ids.npy."
+    "(n_items, levels) codes from a run folder, its tokenizer folder, or an ID table (`load_semantic_ids`)."
     p = Path(path)
-    for c in (p, p/"semantic_ids.npy", p/"tokenizer"/"semantic_ids.npy"):
-        if c.is_file(): return np.load(c)
-    raise FileNotFoundError(f"{path}: no semantic_ids.npy there, in it, or in its tokenizer/ folder.")
+    for stem in (p/"tokenizer"/"semantic_ids", p/"semantic_ids"):
+        if any(stem.with_suffix(s).exists() for s in (".npy", ".parquet")): return load_semantic_ids(stem)
+    return load_semantic_ids(p)  # a table's own path; its error names what it looked for
 
 def transitions(ds):
     "Training (prev, next) item pairs, and each user's validation and test (prev, next) pair."
     tr = [np.asarray(s) for s in ds.train_sequences if len(s) > 1]
-    full = [np.asarray(s) for s in ds.sequences]
-    return {"train": (np.concatenate([s[:-1] for s in tr]), np.concatenate([s[1:] for s in tr])),
-            "valid": (np.array([s[-3] for s in full]), np.array([s[-2] for s in full])),
-            "test": (np.array([s[-2] for s in full]), np.array([s[-1] for s in full]))}
+    out = {"train": (np.concatenate([s[:-1] for s in tr]), np.concatenate([s[1:] for s in tr]))}
+    for split in ("valid", "test"):  # the newest item a model may see, and the held-out item
+        out[split] = (np.array([h[-1] for h in ds.histories(split)]), ds.targets(split))
+    return out
 
 def screen(ids, pairs, alpha:float=50.0)->dict:
     "The first-code bigram's scores on the validation and test transitions."
