@@ -11,6 +11,7 @@ import torch
 from .core import progress_bar
 from .data import RecDataset
 import inspect
+from fastcore.basics import patch
 
 from .metrics import TopKAccumulator, drop_seen, first_unseen
 
@@ -65,6 +66,10 @@ class Transition:
         a = np.concatenate([s[:-1] for s in ds.train_sequences])
         b = np.concatenate([s[1:] for s in ds.train_sequences])
         pairs = pd.DataFrame(dict(a=a, b=b)).value_counts().rename("n").reset_index()
+        by_a = pairs.sort_values(["a", "b"])  # the counts as rows per item (CSR): a's successors, how often each
+        self.successors = torch.tensor(by_a.b.to_numpy()), torch.tensor(by_a.n.to_numpy(dtype=np.float32))
+        self.row_start = torch.as_tensor(np.r_[0, np.cumsum(np.bincount(by_a.a, minlength=ds.n_items))])
+        self.popularity = torch.as_tensor((pop.counts + 1) / (pop.counts + 1).sum(), dtype=torch.float32)  # add-one
         pairs["pop"] = pop.counts[pairs.b]
         pairs = pairs.sort_values(["a", "n", "pop", "b"], ascending=[True, False, False, True])
         pairs = pairs.groupby("a").head(max_k)
@@ -83,6 +88,21 @@ class Transition:
         n = self.max_k if exclude_seen else k  # the whole row: room for the items the user already has
         out = torch.where((last >= 0)[:, None], self.table[last.clamp(min=0), :n], self.fallback[:n])
         return first_unseen(out, histories, k) if exclude_seen else out
+
+# %% ../nbs/03_baselines.ipynb #b4aa169e
+@patch
+def next_item_probs(self:Transition, last:torch.Tensor, # (B,) each user's newest history item, -1 = no history
+                    smoothing:float=1.0, # pseudo-counts `s`, spread over all items by popularity
+                   )->torch.Tensor:
+    "(B, n_items) P(next item | last item) from the transition counts, smoothed towards popularity."
+    last = torch.as_tensor(last).long().cpu()
+    if smoothing <= 0: raise ValueError(f"smoothing must be > 0 (it keeps every item possible), got {smoothing}.")
+    a = last.clamp(min=0)
+    lo, m = self.row_start[a], (self.row_start[a + 1] - self.row_start[a]).masked_fill(last < 0, 0)  # no history: none
+    row = torch.repeat_interleave(torch.arange(len(last)), m)  # (E,) the user of each (last item → successor) count
+    e = torch.repeat_interleave(lo - torch.cumsum(m, 0) + m, m) + torch.arange(int(m.sum()))  # their CSR positions
+    n = torch.zeros(len(last), len(self.popularity)).index_put_((row, self.successors[0][e]), self.successors[1][e])
+    return (n + smoothing * self.popularity) / (n.sum(1, keepdim=True) + smoothing)
 
 # %% ../nbs/03_baselines.ipynb #ee48c326
 def baseline_table(ds:RecDataset, split:str="test", ks=(5, 10, 20),

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import numpy as np
 import torch
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['SemIdTrie', 'build_sem_id_trie']
@@ -13,8 +14,11 @@ __all__ = ['SemIdTrie', 'build_sem_id_trie']
 # %% ../nbs/05_sem_id_trie.ipynb #b89a8821
 class SemIdTrie:
     "Dense per-level prefix tables over a set of valid semantic IDs; leaves are item indices."
-    def __init__(self, tables:list, n_items:int):
+    def __init__(self, tables:list, n_items:int,
+                 item_nodes:torch.Tensor, # (n_levels, n_items) the id `step` gives item i's prefix at each level
+                ):
         self.tables, self.n_items = tables, n_items  # tables[l]: (n_prefixes_l, vocab_l) int32, -1 = not a valid code
+        self.item_nodes = item_nodes  # last row: the item indices themselves
 
     @property
     def n_levels(self)->int: return len(self.tables)
@@ -23,7 +27,7 @@ class SemIdTrie:
     @property
     def device(self): return self.tables[0].device
 
-    def to(self, device): return SemIdTrie([t.to(device) for t in self.tables], self.n_items)
+    def to(self, device): return SemIdTrie([t.to(device) for t in self.tables], self.n_items, self.item_nodes.to(device))
 
     def step(self, node:torch.Tensor, # (...) prefix ids at level l (-1 = dead)
              level:int)->torch.Tensor:
@@ -66,10 +70,17 @@ def build_sem_id_trie(valid_ids, # (n_items, n_levels) int codes; row i is item 
         raise ValueError(f"{int((count > 1).sum())} semantic IDs are shared by several items, e.g. items "
                          f"{dup[:5].tolist()} all have {row.tolist()}. Add a uniqueness level "
                          "(genrec.rqvae.add_uniqueness_level) so each item has its own ID.")
-    node, tables = np.zeros(n, dtype=np.int64), []
+    node, tables, nodes = np.zeros(n, dtype=np.int64), [], []
     for l in range(L):
         nxt = np.unique(ids[:, :l + 1], axis=0, return_inverse=True)[1].reshape(-1) if l < L - 1 else np.arange(n)
         t = np.full((node.max() + 1, int(vocab[l])), -1, dtype=np.int32)
         t[node, ids[:, l]] = nxt
-        tables.append(torch.from_numpy(t)); node = nxt
-    return SemIdTrie(tables, n)
+        tables.append(torch.from_numpy(t)); nodes.append(nxt); node = nxt
+    return SemIdTrie(tables, n, torch.from_numpy(np.stack(nodes)))
+
+# %% ../nbs/05_sem_id_trie.ipynb #c297bc79
+@patch
+def prefix_mass(self:SemIdTrie, p:torch.Tensor, # (B, n_items) weights of the items (e.g. probabilities)
+               )->list:
+    "Per level `l`: (B, n_prefixes_{l+1}) summed `p` of the items under each prefix `step(·, l)` can return."
+    return [p.new_zeros(len(p), int(nodes.max()) + 1).index_add_(1, nodes, p) for nodes in self.item_nodes]

@@ -443,7 +443,10 @@ def repeat_unlikelihood(self:Tiger, h, # (N, L, d) decoder states of N items' te
 # %% ../nbs/05_tiger.ipynb #1d0061f5
 @patch
 @torch.no_grad()
-def _beam_search(self:Tiger, history, user, trie:SemIdTrie|None, k:int, beam_size:int|None):
+def _beam_search(self:Tiger, history, user, trie:SemIdTrie|None, k:int, beam_size:int|None,
+                 prior_probs:torch.Tensor|None=None, # (B, n_items) an outside next-item distribution (needs a trie)
+                 prior_weight:float=0.0, # beams rank by log P_model(prefix) + prior_weight · log P_prior(prefix)
+                ):
     "Codes (B, k, L), scores (B, k) and items (B, k) (None without a trie) of the best k of max(k, beam_size) beams."
     L, V, dev = self.config.n_levels, self.config.num_item_embeddings, self.sem_ids.device
     if k < 1 or (beam_size is not None and beam_size < 1):
@@ -453,6 +456,13 @@ def _beam_search(self:Tiger, history, user, trie:SemIdTrie|None, k:int, beam_siz
             raise ValueError(f"trie has {trie.n_levels} levels, the model {L}; build it from model.sem_ids.")
         if trie.device != dev: trie = trie.to(dev)
     beam_size = max(k, beam_size or k)
+    logmass = None  # per level (B, n_prefixes): log of the prior's mass under each prefix
+    if prior_probs is not None and prior_weight != 0:
+        if trie is None: raise ValueError("a prior needs a trie: its mass is summed over each prefix's items.")
+        if tuple(prior_probs.shape) != (history.shape[0], trie.n_items):
+            raise ValueError(f"prior_probs must be (users, items) = {(history.shape[0], trie.n_items)}, "
+                             f"got {tuple(prior_probs.shape)}.")
+        logmass = [m.clamp(min=1e-30).log() for m in trie.prefix_mass(prior_probs.to(dev, torch.float32))]
     with eval_mode(self):
         memory, mem_mask, _ = self.encode(history, user)
         cross_kv, cache = self.cross_keys_values(memory), [[] for _ in self.decoder]
@@ -470,7 +480,10 @@ def _beam_search(self:Tiger, history, user, trie:SemIdTrie|None, k:int, beam_siz
                 nxt = F.pad(nxt, (0, V - nxt.shape[-1]), value=-1) if nxt.shape[-1] < V else nxt[..., :V]
                 cand = cand.masked_fill(nxt < 0, float("-inf"))
             K = cand.shape[1]
-            scores, idx = cand.reshape(B, K * V).topk(min(beam_size, K * V), dim=1)  # (B, K')
+            rank = cand if logmass is None else cand + prior_weight * logmass[l].gather(  # the prefix's prior mass
+                1, nxt.clamp(min=0).reshape(B, K * V)).view(B, K, V)  # replaces the parent's: a prefix sums its items
+            top, idx = rank.reshape(B, K * V).topk(min(beam_size, K * V), dim=1)  # (B, K')
+            scores = top if logmass is None else cand.reshape(B, K * V).gather(1, idx)
             parent, code = idx // V, idx % V
             if trie is not None: node = nxt.reshape(B, K * V).gather(1, idx)
             codes = torch.cat([codes.gather(1, parent[:, :, None].expand(-1, -1, l)), code[:, :, None]], -1)
@@ -480,8 +493,8 @@ def _beam_search(self:Tiger, history, user, trie:SemIdTrie|None, k:int, beam_siz
                 for kv in cache: kv[:] = [x[rows] for x in kv]
     # a -inf score normally means the trie ran out (node = -1 already); a valid code whose logit overflowed to -inf
     # (fp16) would keep its node, so report every -inf beam as -1
-    items = None if trie is None else node.masked_fill(torch.isinf(scores), -1)[:, :k]
-    return codes[:, :k], scores[:, :k], items
+    items = None if trie is None else node.masked_fill(torch.isinf(top), -1)[:, :k]
+    return codes[:, :k], top[:, :k], items
 
 @patch
 def generate_codes(self:Tiger, history, # (B, S) item indices, -1 = padding
@@ -499,9 +512,12 @@ def generate_items(self:Tiger, history, # (B, S) item indices, -1 = padding
                    k:int=10, # items per user
                    beam_size:int|None=None, # beams kept per level (default k)
                    trie:SemIdTrie|None=None, # default: `self.sem_id_trie()` (pass one to build it once per run)
+                   prior_probs:torch.Tensor|None=None, # (B, n_items) a next-item distribution mixed into the ranking
+                   prior_weight:float=0.0, # its exponent: 0 = the model alone (TIGER as published)
                   )->torch.Tensor:
     "Beam search over real items' IDs: (B, k) distinct **item indices**, best first; -1 where fewer were reachable."
-    return self._beam_search(history, user, self.sem_id_trie() if trie is None else trie, k, beam_size)[2]
+    trie = self.sem_id_trie() if trie is None else trie
+    return self._beam_search(history, user, trie, k, beam_size, prior_probs, prior_weight)[2]
 
 # %% ../nbs/05_tiger.ipynb #c0ffee11
 @patch
@@ -512,12 +528,16 @@ def recommend(self:Tiger, users, # (B,) user indices
               beam_size:int|None=None, # beams kept per level (default: the items asked for)
               trie:SemIdTrie|None=None, # default: `self.sem_id_trie()`
               extra:int=20, # with `exclude_seen`: items asked for beyond k, before the seen ones are dropped
+              prior=None, # has `next_item_probs(last_items)`, e.g. `genrec.baselines.Transition`: mixed into the beams
+              prior_weight:float=0.0, # the prior's exponent (see "A prior in the beam"); 0 = the model alone
              )->torch.Tensor:
     "(B, k) item indices per user, best first (-1 where fewer were found): genrec's `recommend` contract."
     hist = pad_sequences(histories, self.config.max_seq_len)  # (B, S) the newest items, left-padded with -1
     dev = self.sem_ids.device
     n = k + (extra if exclude_seen else 0)
-    top = self.generate_items(hist.to(dev), torch.as_tensor(np.asarray(users)).to(dev), n, beam_size, trie).cpu()
+    probs = None if prior is None or prior_weight == 0 else prior.next_item_probs(hist[:, -1])
+    top = self.generate_items(hist.to(dev), torch.as_tensor(np.asarray(users)).to(dev), n, beam_size, trie,
+                              probs, prior_weight).cpu()
     return first_unseen(top, histories, k) if exclude_seen else top  # the first k unseen, in rank order
 
 # %% ../nbs/05_tiger.ipynb #75bd2e36

@@ -71,6 +71,9 @@ class TigerTrainConfig:
                              # health bars: lowest reconstruction error), 'healthy' (fewest collisions) or 'last'
     rqvae_patience:int|None=3 # RQ-VAE: stop after this many health evaluations (5 epochs apart) without a better
                               # epoch by rqvae_select; None: train all rqvae_epochs
+    prior_weight:float=0.0 # > 0: the final evaluation also decodes with the last-item transition prior in the beams
+                           # at this weight (`genrec.tiger`, "A prior in the beam"): valid_prior/test_prior in
+                           # results.yaml, beside TIGER alone; 0: TIGER alone
 
     def __post_init__(self):
         if self.mixed_precision_type not in ("no", "fp16", "bf16", "auto"):
@@ -86,6 +89,7 @@ class TigerTrainConfig:
         if self.item_features not in ITEM_FEATURES:
             raise ValueError(f"item_features must be one of {ITEM_FEATURES}, got {self.item_features!r}.")
         if not 0 <= self.cooc_weight <= 1: raise ValueError(f"cooc_weight must be in [0, 1], got {self.cooc_weight}.")
+        if not self.prior_weight >= 0: raise ValueError(f"prior_weight must be ≥ 0 (0 = no prior), got {self.prior_weight}.")
         for k in ("epochs", "batch_size", "gradient_accumulate_every", "beam_size", "eval_batch_size",
                   "keep_checkpoints", "wandb_log_interval"):
             if getattr(self, k) < 1: raise ValueError(f"{k} must be ≥ 1, got {getattr(self, k)}.")
@@ -134,7 +138,7 @@ def load_tiger_config(path:str|Path|None=None, # YAML file; None = defaults
 RESUME_FREE = ("dataset_folder", "save_dir_root", "wandb_logging", "wandb_project", "wandb_log_interval",
                "tensorboard_logging", "eval_batch_size", "final_eval_users", "keep_checkpoints",
                "pretrained_rqvae_path", "tokenizer", "item_features", "cooc_weight", "rqvae_epochs", "rqvae_select",
-               "rqvae_patience", "compile", "fused_adamw")
+               "rqvae_patience", "compile", "fused_adamw", "prior_weight")
 RESUME_FIXED = ("dataset", "batch_size", "gradient_accumulate_every", "seed", "max_train_users", "subsample",
                 "augmentation", "bucket_by_length", *config_keys(TigerConfig))  # what each step computes
 

@@ -27,6 +27,8 @@ def tiger_topk(model:Tiger, ds:RecDataset, split:str="valid", # 'valid' or 'test
                k:int=20, beam_size:int=20, batch_size:int=256,
                accelerator=None, # an accelerate.Accelerator: shards users over processes, autocasts
                progress:bool=False, examples:dict|None=None, # precomputed `example_tensors(ds, split, …, users)`
+               prior=None, # has `next_item_probs(last_items)` (`genrec.baselines.Transition`): mixed into the beams
+               prior_weight:float=0.0, # the prior's exponent (`genrec.tiger`, "A prior in the beam"); 0 = TIGER alone
               )->tuple:
     "(top (N, k) item ids by constrained beam search, the `example_tensors` they answer) for the users of `split`."
     model = accelerator.unwrap_model(model) if accelerator is not None else model
@@ -43,7 +45,9 @@ def tiger_topk(model:Tiger, ds:RecDataset, split:str="valid", # 'valid' or 'test
         starts = range(0, len(mine), batch_size)
         for lo in progress_bar(starts, disable=not progress, desc=f"decode {split}", leave=False):
             b = take_batch(t, mine[lo:lo + batch_size])
-            tops.append(model.generate_items(b["history"].to(dev), b["user"].to(dev), k, beam_size, trie))
+            probs = None if prior is None or prior_weight == 0 else prior.next_item_probs(b["history"][:, -1])
+            tops.append(model.generate_items(b["history"].to(dev), b["user"].to(dev), k, beam_size, trie,
+                                             probs, prior_weight))
     top = torch.cat(tops)
     if world > 1: top = accelerator.gather(top)  # (world · per, k), process-major like `mine`
     return top[:n].cpu(), t
@@ -66,7 +70,9 @@ def evaluate_tiger(model:Tiger, ds:RecDataset, split:str="valid", # 'valid' or '
                    accelerator=None, # an accelerate.Accelerator: shards users over processes, autocasts
                    progress:bool=False, examples:dict|None=None, # precomputed `example_tensors(ds, split, …, users)`
                    exclude_seen:bool=False, # leave the user's own history items out of its list (holes, see above)
+                   prior=None, prior_weight:float=0.0, # a next-item prior in the beams, as in `tiger_topk`
                   )->dict:
     "{'recall@5': …, 'ndcg@5': …, …} of `model` on `split`, decoding with a trie-constrained beam search."
-    top, t = tiger_topk(model, ds, split, trie, users, max(ks), beam_size, batch_size, accelerator, progress, examples)
+    top, t = tiger_topk(model, ds, split, trie, users, max(ks), beam_size, batch_size, accelerator, progress, examples,
+                        prior, prior_weight)
     return score_topk(top, t, ds, split, ks, exclude_seen)
