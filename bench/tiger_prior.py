@@ -24,7 +24,8 @@ def main(argv=None):
     ds, model, users = load_saved_model(a)
     n = ds.n_users if users is None else len(users)
     trie, prior = model.sem_id_trie(), Transition(ds)  # next_item_probs: smoothed by one popularity pseudo-count
-    print(f"{a.model}: {a.split}, {n} users (seed {a.seed}), beam {a.beam}, {torch.get_num_threads()} threads")
+    subset = "all users" if users is None else f"{n} users (seed {a.seed})"
+    print(f"{a.model}: {a.split}, {subset}, beam {a.beam}, {torch.get_num_threads()} threads")
     print("| weight | policy | R@5 | N@5 | R@10 | N@10 | R@20 | N@20 | users/s |\n|---|---|---|---|---|---|---|---|---|")
     for w in (float(x) for x in a.weights.split(",")):
         t0 = time.perf_counter()
