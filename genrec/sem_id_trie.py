@@ -83,4 +83,5 @@ def build_sem_id_trie(valid_ids, # (n_items, n_levels) int codes; row i is item 
 def prefix_mass(self:SemIdTrie, p:torch.Tensor, # (B, n_items) weights of the items (e.g. probabilities)
                )->list:
     "Per level `l`: (B, n_prefixes_{l+1}) summed `p` of the items under each prefix `step(·, l)` can return."
-    return [p.new_zeros(len(p), int(nodes.max()) + 1).index_add_(1, nodes, p) for nodes in self.item_nodes]
+    sizes = [t.shape[0] for t in self.tables[1:]] + [self.n_items]  # prefixes after each level (no device sync)
+    return [p.new_zeros(len(p), n).index_add_(1, nodes, p) for n, nodes in zip(sizes, self.item_nodes)]

@@ -458,12 +458,12 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
     # finish_within_minutes: 5 % of it, at most a minute, is kept for loading the best model, the floors, results.yaml
     finish_by = (None if finish_within_minutes is None
                  else t_run + 60 * finish_within_minutes - min(60, 3 * finish_within_minutes))
-    decodes = 4 if cfg.prior_weight > 0 else 2  # valid and test, each also with the prior when prior_weight > 0
+    decodings = [(0.0, "")] + ([(cfg.prior_weight, "_prior")] if cfg.prior_weight > 0 else [])  # alone, with the prior
     t0 = time.perf_counter()
     run = train_tiger(cfg, ds, ids, run_dir, resume_from=resume_from, stop_after_steps=stop_after_steps,
                       accelerator=acc, stop_after_minutes=stop_after_minutes, progress=progress,
                       allow_config_change=allow_config_change, finish_by=finish_by,
-                      final_decode_users=decodes * (ds.n_users if users is None else len(users)))
+                      final_decode_users=2 * len(decodings) * (ds.n_users if users is None else len(users)))
     wall = time.perf_counter() - t0
     common = dict(dataset=cfg.dataset, semantic_ids=src, steps=run.steps, total_steps=run.total_steps,
                   best_step=run.best["step"], stopped_by=run.stopped_by, decay_steps=run.decay_steps,
@@ -480,7 +480,7 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
     floors = dict(zip(("most-popular", "transition"), (MostPopular(ds), Transition(ds, 50))))
     metrics, base = {}, {}
     for split in ("valid", "test"):
-        for w, pre in ((0.0, ""), (cfg.prior_weight, "_prior"))[:decodes // 2]:  # TIGER alone, then with the prior
+        for w, pre in decodings:
             t1 = time.perf_counter()
             top, t = tiger_topk(best, ds, split, users=users, beam_size=cfg.beam_size, batch_size=cfg.eval_batch_size,
                                 accelerator=acc, progress=progress and main, prior=floors["transition"], prior_weight=w)
@@ -497,7 +497,7 @@ def run_tiger(cfg:TigerTrainConfig, resume_from:str|Path|None=None, # step check
                valid_decode_s=metrics["valid_decode_s"], test_decode_s=metrics["test_decode_s"],
                baselines=base, paper_test=PAPER_TIGER.get(cfg.dataset), finish_within_minutes=finish_within_minutes,
                decode_reserve_s=run.decode_reserve_s, run_wall_s=time.time() - t_run)
-    if decodes == 4:  # the same best model, the transition prior in its beams (genrec.tiger, "A prior in the beam")
+    if len(decodings) > 1:  # the same best model, the transition prior in its beams (genrec.tiger, "A prior in the beam")
         res.update(prior_weight=cfg.prior_weight, **{f"{s}_prior{x}": metrics[f"{s}_prior{x}"]
                                                      for s in ("valid", "test") for x in ("", "_exclude_seen", "_decode_s")})
     res = to_plain(res)
